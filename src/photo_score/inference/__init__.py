@@ -1,0 +1,1 @@
+"""Inference: the analyzer interface and its implementations (local, OpenRouter, cloud)."""

@@ -1,0 +1,27 @@
+"""The interface every analyzer implements (local, OpenRouter, cloud)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from photo_score.ingest.prepared import PreparedPhoto
+from photo_score.models import AnalysisResult
+
+
+class Analyzer(ABC):
+    """Turns a prepared photo into attributes, features and notes.
+
+    ``name``, ``model`` and ``version`` form the cache key with the image id, so bump
+    ``version`` whenever the output for the same pixels would change.
+    """
+
+    name: str
+    model: str
+    version: str
+
+    @abstractmethod
+    def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
+        """Analyze one photo. Raise :class:`photo_score.errors.AnalyzerError` on failure."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most analyzers hold nothing
+        """Release resources (HTTP clients, models)."""

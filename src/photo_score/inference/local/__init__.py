@@ -1,0 +1,1 @@
+"""The offline analyzer: pixels and EXIF only, nothing downloaded."""

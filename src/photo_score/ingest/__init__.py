@@ -1,0 +1,1 @@
+"""Ingest: discovery, identity (SHA-256), EXIF metadata, previews and thumbnails."""

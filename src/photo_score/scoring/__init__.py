@@ -1,0 +1,1 @@
+"""Scoring: config, reducer, tiers and explanations — one implementation for every surface."""

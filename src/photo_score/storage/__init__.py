@@ -1,0 +1,1 @@
+"""The local SQLite cache: one path to SQL, versioned migrations."""

@@ -1,0 +1,1 @@
+"""Client side of cloud sync. Built by the Sync issue."""
