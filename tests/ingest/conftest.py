@@ -1,0 +1,28 @@
+"""Fixtures for the ingest tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.factories.photos import make_camera_jpeg
+
+
+@pytest.fixture(scope="session")
+def exiftool() -> str:
+    """ExifTool is the reference for EXIF; its absence is a broken setup, not a skip."""
+    found = shutil.which("exiftool")
+    if found is None:
+        pytest.fail(
+            "exiftool is not on PATH: install it with "
+            "`apt-get install -y libimage-exiftool-perl` (the EXIF tests compare against it)"
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def camera_24mp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One 6000×4000 camera JPEG shared by the tests that need a full-size file."""
+    return make_camera_jpeg(tmp_path_factory.mktemp("big") / "IMG_0001.JPG", seed=11)
