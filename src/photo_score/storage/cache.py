@@ -1,0 +1,377 @@
+"""The local SQLite cache: the one path to SQL on the device.
+
+"Inference once, score many": analyzer results are stored by content hash and analyzer
+identity, so re-scoring with a new config reads six columns and never calls a model.
+The database runs in WAL mode; every write happens inside a transaction, so a process
+killed at any moment leaves a consistent cache that the next run resumes from.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from photo_score.errors import CacheError
+from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata, utcnow
+from photo_score.storage.migrations import migrate
+
+_CHUNK = 500  # host parameters per IN (...) query; SQLite allows 32766 but smaller is faster
+_ATTR_COLUMNS = ", ".join(ATTRIBUTES)
+# Vision results beat the local estimate; among equals the newest wins.
+_BEST_ORDER = "CASE WHEN analyzer = 'local' THEN 1 ELSE 0 END, created_at DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerKey:
+    """Which analyzer produced a result (the cache key minus the image id)."""
+
+    analyzer: str
+    model: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedFile:
+    size: int
+    mtime_ns: int
+    image_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFailure:
+    size: int
+    mtime_ns: int
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRows:
+    """Attributes of many images, ready for the vectorised reducer."""
+
+    image_ids: list[str]
+    values: npt.NDArray[np.float64]  # N×6 in ATTRIBUTES order, NaN where missing
+    analyzers: list[str]
+
+
+def encode_path(path: str) -> bytes:
+    return os.fsencode(path)
+
+
+def decode_path(raw: bytes) -> str:
+    return os.fsdecode(raw)
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+class Cache:
+    """A handle on the cache database. Safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"cannot open the cache at {path}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes; a crash inside leaves none of them applied."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- the path index ---------------------------------------------------------------
+
+    def lookup_paths(self, paths: Sequence[str]) -> dict[str, IndexedFile]:
+        found: dict[str, IndexedFile] = {}
+        for chunk in _chunks([encode_path(p) for p in paths]):
+            marks = ",".join("?" * len(chunk))
+            for raw, size, mtime_ns, image_id in self._query(
+                f"SELECT path, size, mtime_ns, image_id FROM files WHERE path IN ({marks})", chunk
+            ):
+                found[decode_path(raw)] = IndexedFile(size, mtime_ns, image_id)
+        return found
+
+    def lookup_failures(self, paths: Sequence[str]) -> dict[str, KnownFailure]:
+        found: dict[str, KnownFailure] = {}
+        for chunk in _chunks([encode_path(p) for p in paths]):
+            marks = ",".join("?" * len(chunk))
+            for raw, size, mtime_ns, error in self._query(
+                f"SELECT path, size, mtime_ns, error FROM failures WHERE path IN ({marks})", chunk
+            ):
+                found[decode_path(raw)] = KnownFailure(size, mtime_ns, error)
+        return found
+
+    def indexed_files(self) -> dict[str, str]:
+        """Every indexed path → image id (for re-scoring the whole cache)."""
+        return {
+            decode_path(raw): iid for raw, iid in self._query("SELECT path, image_id FROM files")
+        }
+
+    # -- writes (call inside transaction() to batch them) ------------------------------
+
+    def record_file(self, path: str, size: int, mtime_ns: int, image_id: str) -> None:
+        now = utcnow().isoformat()
+        raw = encode_path(path)
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO files (path, size, mtime_ns, image_id, seen_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
+                " mtime_ns = excluded.mtime_ns, image_id = excluded.image_id,"
+                " seen_at = excluded.seen_at",
+                (raw, size, mtime_ns, image_id, now),
+            )
+            self._conn.execute("DELETE FROM failures WHERE path = ?", (raw,))
+
+    def record_metadata(self, image_id: str, metadata: PhotoMetadata) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO images (image_id, metadata, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(image_id) DO UPDATE SET metadata = excluded.metadata",
+                (image_id, metadata.model_dump_json(exclude_none=True), utcnow().isoformat()),
+            )
+
+    def record_result(self, result: AnalysisResult) -> None:
+        attrs = [result.attributes.get(name) for name in ATTRIBUTES]
+        with self._lock:
+            self._conn.execute(
+                f"INSERT OR REPLACE INTO results (image_id, analyzer, model, version,"
+                f" {_ATTR_COLUMNS}, confidence, cost_usd, payload, created_at)"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *result.key,
+                    *attrs,
+                    result.confidence,
+                    result.cost_usd,
+                    result.model_dump_json(),
+                    result.created_at.isoformat(),
+                ),
+            )
+
+    def record_failure(self, path: str, size: int, mtime_ns: int, error: str) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO failures (path, size, mtime_ns, error, failed_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (encode_path(path), size, mtime_ns, error, utcnow().isoformat()),
+            )
+
+    # -- reads --------------------------------------------------------------------------
+
+    def result_ids(self, key: AnalyzerKey) -> set[str]:
+        """Images that already have a result from exactly this analyzer version."""
+        rows = self._query(
+            "SELECT image_id FROM results WHERE analyzer = ? AND model = ? AND version = ?",
+            (key.analyzer, key.model, key.version),
+        )
+        return {row[0] for row in rows}
+
+    def load_attributes(
+        self, image_ids: Sequence[str] | None = None, key: AnalyzerKey | None = None
+    ) -> AttributeRows:
+        """Attributes per image: from ``key`` exactly, or else each image's best result.
+
+        ``image_ids=None`` loads every image that has a result. Images without one are
+        left out of the returned rows.
+        """
+        if key is not None:
+            base = (
+                f"SELECT image_id, {_ATTR_COLUMNS}, analyzer FROM results"
+                " WHERE analyzer = ? AND model = ? AND version = ?"
+            )
+            params: list[Any] = [key.analyzer, key.model, key.version]
+        else:
+            base = (
+                f"SELECT image_id, {_ATTR_COLUMNS}, analyzer FROM ("
+                f" SELECT *, ROW_NUMBER() OVER (PARTITION BY image_id ORDER BY {_BEST_ORDER})"
+                "  AS rank FROM results) WHERE rank = 1"
+            )
+            params = []
+        rows: list[Any] = []
+        if image_ids is None:
+            rows = self._query(base, params)
+        else:
+            unique = list(dict.fromkeys(image_ids))
+            for chunk in _chunks(unique):
+                marks = ",".join("?" * len(chunk))
+                rows.extend(self._query(f"{base} AND image_id IN ({marks})", [*params, *chunk]))
+        values = np.array(
+            [[np.nan if v is None else v for v in row[1:7]] for row in rows], dtype=np.float64
+        ).reshape(len(rows), len(ATTRIBUTES))
+        return AttributeRows([row[0] for row in rows], values, [row[7] for row in rows])
+
+    def get_results(self, image_id: str) -> list[AnalysisResult]:
+        """Every stored result for one image, best first."""
+        rows = self._query(
+            f"SELECT payload FROM results WHERE image_id = ? ORDER BY {_BEST_ORDER}", (image_id,)
+        )
+        return [AnalysisResult.model_validate_json(row[0]) for row in rows]
+
+    def get_best_results(
+        self, image_ids: Sequence[str], key: AnalyzerKey | None = None
+    ) -> dict[str, AnalysisResult]:
+        """The result used for scoring, per image (full payload: notes, features…)."""
+        out: dict[str, AnalysisResult] = {}
+        for chunk in _chunks(list(dict.fromkeys(image_ids))):
+            marks = ",".join("?" * len(chunk))
+            if key is not None:
+                rows = self._query(
+                    "SELECT image_id, payload FROM results WHERE analyzer = ? AND model = ?"
+                    f" AND version = ? AND image_id IN ({marks})",
+                    [key.analyzer, key.model, key.version, *chunk],
+                )
+            else:
+                rows = self._query(
+                    f"SELECT image_id, payload FROM (SELECT image_id, payload, ROW_NUMBER() OVER"
+                    f" (PARTITION BY image_id ORDER BY {_BEST_ORDER}) AS rank FROM results"
+                    f" WHERE image_id IN ({marks})) WHERE rank = 1",
+                    chunk,
+                )
+            for image_id, payload in rows:
+                out[image_id] = AnalysisResult.model_validate_json(payload)
+        return out
+
+    def get_metadata(self, image_ids: Iterable[str]) -> dict[str, PhotoMetadata]:
+        out: dict[str, PhotoMetadata] = {}
+        for chunk in _chunks(list(dict.fromkeys(image_ids))):
+            marks = ",".join("?" * len(chunk))
+            for image_id, raw in self._query(
+                f"SELECT image_id, metadata FROM images WHERE image_id IN ({marks})", chunk
+            ):
+                out[image_id] = PhotoMetadata.model_validate_json(raw)
+        return out
+
+    def find_image(self, ref: str) -> str | None:
+        """Resolve a path, a full image id or a unique id prefix (≥ 6 characters)."""
+        rows = self._query("SELECT image_id FROM files WHERE path = ?", (encode_path(ref),))
+        if not rows:
+            absolute = os.path.abspath(ref)
+            rows = self._query(
+                "SELECT image_id FROM files WHERE path = ?", (encode_path(absolute),)
+            )
+        if rows:
+            return str(rows[0][0])
+        if len(ref) >= 6 and all(c in "0123456789abcdef" for c in ref.lower()):
+            rows = self._query(
+                "SELECT DISTINCT image_id FROM results WHERE image_id LIKE ? LIMIT 2",
+                (ref.lower() + "%",),
+            )
+            if len(rows) == 1:
+                return str(rows[0][0])
+        return None
+
+    def paths_for(self, image_id: str) -> list[str]:
+        rows = self._query("SELECT path FROM files WHERE image_id = ? ORDER BY path", (image_id,))
+        return [decode_path(row[0]) for row in rows]
+
+    # -- per-task vision replies ----------------------------------------------------------
+
+    def get_call(
+        self, image_id: str, task: str, model: str, prompt_version: str
+    ) -> dict[str, Any] | None:
+        rows = self._query(
+            "SELECT response FROM inference_calls WHERE image_id = ? AND task = ?"
+            " AND model = ? AND prompt_version = ?",
+            (image_id, task, model, prompt_version),
+        )
+        if not rows:
+            return None
+        value: dict[str, Any] = json.loads(rows[0][0])
+        return value
+
+    def put_call(
+        self,
+        image_id: str,
+        task: str,
+        model: str,
+        prompt_version: str,
+        response: dict[str, Any],
+        cost_usd: float,
+    ) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO inference_calls"
+                " (image_id, task, model, prompt_version, response, cost_usd, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    image_id,
+                    task,
+                    model,
+                    prompt_version,
+                    json.dumps(response),
+                    cost_usd,
+                    utcnow().isoformat(),
+                ),
+            )
+
+    # -- housekeeping -------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        counts = {
+            table: int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
+            for table in ("files", "images", "results", "inference_calls", "failures")
+        }
+        by_analyzer = {
+            f"{a}:{m}:{v}": int(n)
+            for a, m, v, n in self._query(
+                "SELECT analyzer, model, version, COUNT(*) FROM results"
+                " GROUP BY analyzer, model, version ORDER BY analyzer, model, version"
+            )
+        }
+        cost = float(self._query("SELECT COALESCE(SUM(cost_usd), 0) FROM inference_calls")[0][0])
+        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+        return {
+            "path": str(self.path),
+            "size_bytes": size,
+            **counts,
+            "results_by_analyzer": by_analyzer,
+            "vision_cost_usd": round(cost, 6),
+        }
+
+    def clear(self) -> None:
+        """Forget everything (the schema stays)."""
+        with self.transaction():
+            for table in ("files", "images", "results", "inference_calls", "failures"):
+                self._conn.execute(f"DELETE FROM {table}")
+        with self._lock:
+            self._conn.execute("VACUUM")

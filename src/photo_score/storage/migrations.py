@@ -1,0 +1,135 @@
+"""Versioned, transactional schema migrations for the local SQLite cache.
+
+Each migration runs once, in its own transaction, and is recorded in
+``schema_migrations``. Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from photo_score.errors import CacheError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial",
+        """
+        -- Path index: unchanged (path, size, mtime_ns) is never re-hashed. Paths are stored
+        -- as bytes (os.fsencode) so non-UTF-8 file names survive.
+        CREATE TABLE files (
+            path BLOB PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            image_id TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        CREATE INDEX files_image_id ON files(image_id);
+
+        -- What the file says about itself (EXIF), once per distinct content.
+        CREATE TABLE images (
+            image_id TEXT PRIMARY KEY,
+            metadata TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- One analyzer's output per image; the key is DESIGN §3's. The six attributes are
+        -- columns so re-scoring 100,000 photos is one scan; the rest is in payload.
+        CREATE TABLE results (
+            image_id TEXT NOT NULL,
+            analyzer TEXT NOT NULL,
+            model TEXT NOT NULL,
+            version TEXT NOT NULL,
+            composition REAL,
+            subject_strength REAL,
+            visual_appeal REAL,
+            sharpness REAL,
+            exposure_balance REAL,
+            noise_level REAL,
+            confidence REAL,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (image_id, analyzer, model, version)
+        );
+
+        -- Raw per-task vision-model replies, so changing one prompt re-runs one task.
+        CREATE TABLE inference_calls (
+            image_id TEXT NOT NULL,
+            task TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            response TEXT NOT NULL,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (image_id, task, model, prompt_version)
+        );
+
+        -- Files that failed, keyed like the path index: an unchanged broken file is
+        -- reported again without being decoded again.
+        CREATE TABLE failures (
+            path BLOB PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            failed_at TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    """Bring the schema up to date; returns the version reached.
+
+    Refuses a cache written by a newer photo-score instead of guessing at its layout.
+    """
+    version = current_version(conn)
+    latest = migrations[-1].version if migrations else 0
+    if version > latest:
+        raise CacheError(
+            f"the cache schema is version {version} but this photo-score knows only up to "
+            f"{latest}; upgrade photo-score or point PHOTO_SCORE_HOME elsewhere"
+        )
+    for migration in migrations:
+        if migration.version <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at)"
+                " VALUES (?, ?, datetime('now'))",
+                (migration.version, migration.name),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        version = migration.version
+    return version
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (executescript would commit implicitly)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
