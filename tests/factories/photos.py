@@ -272,8 +272,12 @@ def make_dng(
     model: str = "Canon EOS R6",
     seed: int = 0,
     preview_pixels: Rgb | None = None,
+    preview_jpeg: bool = False,
 ) -> Path:
     """A minimal CFA DNG that LibRaw opens.
+
+    ``preview_jpeg`` stores the preview JPEG-compressed (as cameras do), which LibRaw
+    hands back as a JPEG thumbnail; otherwise it is an uncompressed bitmap.
 
     ``preview_pixels`` replaces the downscaled scene in the preview, so a test can tell
     the embedded preview from a demosaiced image.
@@ -318,6 +322,8 @@ def make_dng(
                 photometric="rgb",
                 subfiletype=1,
                 subifds=1,
+                compression="jpeg" if preview_jpeg else None,
+                rowsperstrip=preview_pixels.shape[0],  # one JPEG stream, as cameras write it
                 extratags=common,
                 metadata=None,
             )

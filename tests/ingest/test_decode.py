@@ -198,6 +198,25 @@ def test_dng_with_preview_uses_the_embedded_image(tmp_path: Path) -> None:
     assert close(photo.preview[170, 256].astype(int), RED)  # the preview, not a demosaic
 
 
+def test_dng_with_a_jpeg_preview_uses_it(tmp_path: Path) -> None:
+    """Camera RAWs embed a JPEG preview; LibRaw returns it as JPEG bytes."""
+    red = np.zeros((400, 600, 3), np.uint8)
+    red[..., 0] = 255
+    path = make_dng(
+        tmp_path / "IMG.DNG",
+        with_preview=True,
+        size=(1200, 800),
+        preview_pixels=red,
+        preview_jpeg=True,
+    )
+    photo = prepare_photo(str(path), "id", preview_size=512)
+    assert photo.preview.shape == (341, 512, 3)
+    assert photo.metadata.format == "RAW"
+    assert (photo.metadata.width, photo.metadata.height) == (1200, 800)
+    assert photo.metadata.camera_make == "Canon"
+    assert close(photo.preview[170, 256].astype(int), RED)  # the preview, not a demosaic
+
+
 def test_dng_without_preview_is_demosaiced(tmp_path: Path) -> None:
     path = make_dng(tmp_path / "IMG.dng", with_preview=False, size=(1200, 800))
     photo = prepare_photo(str(path), "id", preview_size=512)
