@@ -1,0 +1,280 @@
+"""Accuracy and speed of the local analyzer on real photographs (issue 3).
+
+Real camera photos come from public package archives via scripts/fetch_photos.py. Each is
+decoded to a 1024 px preview (what the analyzer sees), then degraded at three severities:
+
+    gaussian  σ = 1.5, 3, 5 px          → sharpness
+    motion    7, 15, 31 px streak        → sharpness
+    noise     σ = 6, 12, 24 levels       → noise_level
+    under     −1, −2, −3 EV              → exposure_balance
+    over      +0.75, +1.5, +2.25 EV      → exposure_balance
+    jpeg      quality 25, 12, 5          → noise_level (artefacts)
+    tilt      2°, 4°, 8° (crop to fill)  → composition
+
+For each degradation it reports the share of (photo, severity) pairs where the matching
+attribute and the final score rank the degraded copy strictly below the original, and the
+share of photos where both fall monotonically with severity. Bursts: one clean frame among
+four shifted, degraded near-copies; the share of bursts whose clean frame ranks first.
+
+Final score: photo_score.scoring.score_one with default_config() when present, else the
+documented fallback (0.6 aesthetic / 0.4 technical, weights 0.40/0.35/0.25 in each).
+
+    uv run python bench/bench_local_accuracy.py [--photos DIR] [--bursts-per-photo N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from photo_score.inference.local import LocalAnalyzer
+from photo_score.ingest.prepared import PreparedPhoto
+from photo_score.models import PhotoMetadata
+
+ROOT = Path(__file__).resolve().parent.parent
+Img = npt.NDArray[np.uint8]
+
+
+def _fetch() -> Path:
+    spec = importlib.util.spec_from_file_location(
+        "fetch_photos", ROOT / "scripts" / "fetch_photos.py"
+    )
+    assert spec
+    assert spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    folder: Path = mod.fetch()
+    return folder
+
+
+def _prepare(path: Path) -> PreparedPhoto:
+    from photo_score.ingest.decode import prepare_photo
+
+    return prepare_photo(str(path), path.name, preview_size=1024)
+
+
+def _final_scorer() -> tuple[str, Callable[[Mapping[str, float]], float]]:
+    try:
+        from photo_score.scoring import default_config, score_one
+    except ImportError:  # pragma: no cover - only before the reducer existed
+        score_one = None
+    if score_one is not None:
+        cfg = default_config()
+        return "scoring.score_one(default_config())", lambda a: float(score_one(a, cfg).final_score)
+
+    def fallback(a: Mapping[str, float]) -> float:
+        aes = 0.40 * a["composition"] + 0.35 * a["subject_strength"] + 0.25 * a["visual_appeal"]
+        tec = 0.40 * a["sharpness"] + 0.35 * a["exposure_balance"] + 0.25 * a["noise_level"]
+        return 100.0 * (0.6 * aes + 0.4 * tec)
+
+    return "fallback weighted mean 0.6/0.4", fallback
+
+
+# ---------------------------------------------------------------- degradations
+
+
+def gaussian(a: Img, s: float, rng: np.random.Generator) -> Img:
+    out: Img = cv2.GaussianBlur(a, (0, 0), s)
+    return out
+
+
+def motion(a: Img, length: float, rng: np.random.Generator) -> Img:
+    n = int(length)
+    k = np.zeros((n, n), np.float32)
+    k[n // 2, :] = 1.0
+    angle = float(rng.uniform(0, 180))
+    rot = cv2.getRotationMatrix2D(((n - 1) / 2, (n - 1) / 2), angle, 1.0)
+    k = cv2.warpAffine(k, rot, (n, n))
+    out: Img = cv2.filter2D(a, -1, k / k.sum(), borderType=cv2.BORDER_REFLECT)
+    return out
+
+
+def noise(a: Img, s: float, rng: np.random.Generator) -> Img:
+    return np.clip(a + rng.normal(0.0, s, a.shape), 0, 255).astype(np.uint8)
+
+
+def exposure(a: Img, ev: float, rng: np.random.Generator) -> Img:
+    lin = (a.astype(np.float32) / 255.0) ** 2.2 * (2.0**ev)
+    return (np.clip(lin, 0.0, 1.0) ** (1 / 2.2) * 255.0 + 0.5).astype(np.uint8)
+
+
+def jpeg(a: Img, q: float, rng: np.random.Generator) -> Img:
+    ok, buf = cv2.imencode(
+        ".jpg", np.ascontiguousarray(a[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, int(q)]
+    )
+    assert ok
+    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
+
+
+def tilt(a: Img, deg: float, rng: np.random.Generator) -> Img:
+    """Rotate about the centre and zoom just enough that no empty corner shows."""
+    h, w = a.shape[:2]
+    t = np.radians(abs(deg))
+    zoom = max(
+        (w * np.cos(t) + h * np.sin(t)) / w,
+        (w * np.sin(t) + h * np.cos(t)) / h,
+    )
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), deg, zoom)
+    out: Img = cv2.warpAffine(a, rot, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    return out
+
+
+def shift(a: Img, dx: float, dy: float) -> Img:
+    h, w = a.shape[:2]
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    out: Img = cv2.warpAffine(a, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    return out
+
+
+DEGRADATIONS: dict[
+    str, tuple[Callable[[Img, float, np.random.Generator], Img], tuple[float, ...], str]
+] = {
+    "gaussian": (gaussian, (1.5, 3.0, 5.0), "sharpness"),
+    "motion": (motion, (7, 15, 31), "sharpness"),
+    "noise": (noise, (6.0, 12.0, 24.0), "noise_level"),
+    "under": (exposure, (-1.0, -2.0, -3.0), "exposure_balance"),
+    "over": (exposure, (0.75, 1.5, 2.25), "exposure_balance"),
+    "jpeg": (jpeg, (25, 12, 5), "noise_level"),
+    "tilt": (tilt, (2.0, 4.0, 8.0), "composition"),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--photos", type=Path, default=None)
+    ap.add_argument("--bursts-per-photo", type=int, default=4)
+    ap.add_argument("--verbose", action="store_true", help="print every failed pair")
+    args = ap.parse_args()
+    cv2.setNumThreads(1)
+    folder = args.photos or _fetch()
+    scorer_name, final = _final_scorer()
+    analyzer = LocalAnalyzer()
+
+    photos: list[PreparedPhoto] = []
+    skipped: list[str] = []
+    for p in sorted(folder.iterdir()):
+        photo = _prepare(p)
+        base = analyzer.analyze(photo)
+        if (base.confidence or 0.0) < 0.3:  # blank 80×80 EXIF carriers: nothing to judge
+            skipped.append(f"{p.name} ({base.notes.get('confidence', 'low confidence')})")
+            continue
+        photos.append(photo)
+
+    def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float]:
+        res = analyzer.analyze(PreparedPhoto(name, name, meta, img))
+        return res.attributes, final(res.attributes)
+
+    print(f"local analyzer accuracy — {len(photos)} real photos, final score = {scorer_name}")
+    if skipped:
+        print("skipped (analyzer reports it cannot judge them):")
+        for s in skipped:
+            print(f"  {s}")
+    print()
+    header = (
+        f"{'degradation':<10} {'attribute':<17} {'attr <':>7} {'final <':>8} {'both <':>7} "
+        f"{'mono attr':>10} {'mono final':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    failures: list[str] = []
+    totals = {"pairs": 0, "attr": 0, "final": 0}
+    for dname, (fn, sevs, attr) in DEGRADATIONS.items():
+        n_pairs = ok_attr = ok_final = ok_both = mono_a = mono_f = 0
+        for i, photo in enumerate(photos):
+            rng = np.random.default_rng(1000 + i)
+            a0, f0 = run(photo.metadata, photo.image_id, photo.preview)
+            a_seq, f_seq = [a0[attr]], [f0]
+            for sev in sevs:
+                a1, f1 = run(photo.metadata, photo.image_id, fn(photo.preview, sev, rng))
+                n_pairs += 1
+                ga, gf = a1[attr] < a0[attr], f1 < f0
+                ok_attr += ga
+                ok_final += gf
+                ok_both += ga and gf
+                if not (ga and gf):
+                    failures.append(
+                        f"{dname}@{sev} {photo.image_id}: {attr} {a0[attr]:.3f}→{a1[attr]:.3f}, "
+                        f"final {f0:.1f}→{f1:.1f}"
+                    )
+                a_seq.append(a1[attr])
+                f_seq.append(f1)
+            mono_a += all(x > y for x, y in itertools.pairwise(a_seq))
+            mono_f += all(x > y for x, y in itertools.pairwise(f_seq))
+        totals["pairs"] += n_pairs
+        totals["attr"] += ok_attr
+        totals["final"] += ok_final
+        n = len(photos)
+        print(
+            f"{dname:<10} {attr:<17} {ok_attr / n_pairs:>7.1%} {ok_final / n_pairs:>8.1%} "
+            f"{ok_both / n_pairs:>7.1%} {mono_a / n:>10.1%} {mono_f / n:>11.1%}"
+        )
+    print(
+        f"{'all':<10} {'':<17} {totals['attr'] / totals['pairs']:>7.1%} "
+        f"{totals['final'] / totals['pairs']:>8.1%}"
+    )
+
+    # ------------------------------------------------------------ bursts
+    names = list(DEGRADATIONS)
+    n_bursts = first = 0
+    burst_fail: list[str] = []
+    for i, photo in enumerate(photos):
+        for b in range(args.bursts_per_photo):
+            rng = np.random.default_rng(50_000 + 97 * i + b)
+            clean = shift(photo.preview, *rng.uniform(-3, 3, 2))
+            scores = [run(photo.metadata, photo.image_id, clean)[1]]
+            picks = rng.choice(len(names), size=4, replace=False)
+            labels = ["clean"]
+            for k in picks:
+                fn, sevs, _ = DEGRADATIONS[names[int(k)]]
+                sev = sevs[int(rng.integers(0, 2))]  # the two milder severities
+                img = fn(shift(photo.preview, *rng.uniform(-3, 3, 2)), sev, rng)
+                scores.append(run(photo.metadata, photo.image_id, img)[1])
+                labels.append(f"{names[int(k)]}@{sev}")
+            n_bursts += 1
+            if int(np.argmax(scores)) == 0 and scores.count(max(scores)) == 1:
+                first += 1
+            else:
+                burst_fail.append(
+                    f"{photo.image_id}: "
+                    + ", ".join(f"{lab} {s:.1f}" for lab, s in zip(labels, scores, strict=True))
+                )
+    print()
+    print(f"bursts: clean frame ranked first in {first}/{n_bursts} = {first / n_bursts:.1%}")
+
+    # ------------------------------------------------------------ speed
+    times_full: list[float] = []
+    times_fast: list[float] = []
+    fast = LocalAnalyzer(detect_faces=False)
+    for photo in photos:
+        for an, sink in ((analyzer, times_full), (fast, times_fast)):
+            an.analyze(photo)
+            t0 = time.perf_counter()
+            for _ in range(3):
+                an.analyze(photo)
+            sink.append((time.perf_counter() - t0) / 3 * 1000.0)
+    print()
+    print("speed (1 thread, previews ≤ 1024 px, ms/photo):")
+    for label, ts in (("full analyzer", times_full), ("without faces", times_fast)):
+        print(
+            f"  {label:<18} median {statistics.median(ts):6.1f}  "
+            f"mean {statistics.mean(ts):6.1f}  max {max(ts):6.1f}"
+        )
+    if failures or burst_fail:
+        print()
+        print(f"failed pairs: {len(failures)}; failed bursts: {len(burst_fail)}")
+        if args.verbose:
+            for f in failures + burst_fail:
+                print("  " + f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""LocalAnalyzer: all six attributes, features and notes from pixels and EXIF alone.
+
+Stack: OpenCV (contrib, headless) + numpy only. No weights are downloaded; the Haar
+cascades ship inside the OpenCV wheel. Every result is a *local estimate*: the notes say
+so, carry the measured figures behind each score, and ``confidence`` says how far the
+heuristics can be trusted on this frame (low for tiny, blank or synthetic images).
+
+Thread safety: the analyzer holds no mutable state; OpenCV objects that are not
+documented as re-entrant (cascades, saliency) are created per thread.
+"""
+
+from __future__ import annotations
+
+from photo_score.inference.base import Analyzer
+from photo_score.inference.local.aesthetic import score_aesthetics
+from photo_score.inference.local.color import measure_colour
+from photo_score.inference.local.composition import measure_composition
+from photo_score.inference.local.exposure import measure_exposure
+from photo_score.inference.local.faces import detect_faces
+from photo_score.inference.local.features import build_features
+from photo_score.inference.local.frame import make_frame
+from photo_score.inference.local.judge import judge
+from photo_score.inference.local.noise import measure_noise
+from photo_score.inference.local.notes import Findings, write_notes
+from photo_score.inference.local.subject import find_subject
+from photo_score.inference.local.technical import measure_sharpness
+from photo_score.ingest.prepared import PreparedPhoto
+from photo_score.models import AnalysisResult
+
+VERSION = "local-heuristic-1.0"
+BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
+
+
+class LocalAnalyzer(Analyzer):
+    """Offline heuristic analyzer; see docs/local-analyzer.md for every rule."""
+
+    name = "local"
+    model = "heuristic"
+    version = VERSION
+
+    def __init__(self, *, detect_faces: bool = True) -> None:
+        self._faces = detect_faces
+
+    def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
+        frame = make_frame(photo.preview)
+        noise = measure_noise(frame)
+        verdict = judge(frame, noise.sigma)
+        exposure = measure_exposure(frame)
+        faces = detect_faces(frame) if self._faces and min(frame.width, frame.height) >= 64 else []
+        subject = find_subject(frame, faces)
+        sharp = measure_sharpness(frame, noise, subject)
+        comp = measure_composition(frame, subject)
+        colour = measure_colour(frame)
+        aest = score_aesthetics(comp, subject, faces, sharp, colour, exposure)
+        attributes = {
+            "composition": aest.composition,
+            "subject_strength": aest.subject_strength,
+            "visual_appeal": aest.visual_appeal,
+            "sharpness": sharp.score,
+            "exposure_balance": exposure.score,
+            "noise_level": noise.score,
+        }
+        findings = Findings(
+            photo.metadata,
+            frame.width,
+            frame.height,
+            noise,
+            exposure,
+            sharp,
+            subject,
+            faces,
+            comp,
+            colour,
+            aest,
+            verdict,
+        )
+        notes, issues, confidence, measurements = write_notes(findings, BASE_CONFIDENCE)
+        features = build_features(
+            photo.metadata, faces, subject, comp, sharp, exposure, colour, issues
+        )
+        return AnalysisResult(
+            image_id=photo.image_id,
+            analyzer=self.name,
+            model=self.model,
+            version=self.version,
+            attributes={k: round(float(v), 4) for k, v in attributes.items()},
+            features=features,
+            measurements=measurements,
+            notes=notes,
+            confidence=round(confidence, 3),
+        )

@@ -1,0 +1,61 @@
+"""Colour and tone measures behind visual_appeal and the colour_palette feature.
+
+Colourfulness: Hasler & Süsstrunk (2003), M = σ_rgyb + 0.3·μ_rgyb on 8-bit RGB
+(≈15 slightly, 33 moderately, 59 quite, 82 highly colourful). Harmony: how much of the
+saturation-weighted hue mass sits in at most two 60° arcs (a monochromatic, analogous or
+complementary scheme scores high; a hue salad scores low). Contrast: RMS luma contrast.
+Warmth: mean of (R − B) over saturated pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from photo_score.inference.local.frame import Frame
+
+
+@dataclass(frozen=True, slots=True)
+class ColourReport:
+    colourfulness: float  # Hasler–Süsstrunk M
+    harmony: float  # 0..1
+    contrast: float  # RMS luma contrast, 8-bit levels
+    saturation: float  # mean HSV saturation 0..1
+    warmth: float  # mean (R − B) / 255 over saturated pixels, −1..1
+    chroma_fraction: float  # fraction of pixels with saturation > 0.15
+
+
+def measure_colour(frame: Frame) -> ColourReport:
+    rgb = frame.small_rgb.astype(np.float32)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    rg = r - g
+    yb = 0.5 * (r + g) - b
+    m = float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+    hsv = cv2.cvtColor(frame.small_rgb, cv2.COLOR_RGB2HSV)
+    sat = hsv[..., 1].astype(np.float32) / 255.0
+    val = hsv[..., 2].astype(np.float32) / 255.0
+    hue = hsv[..., 0].astype(np.float32) * 2.0  # degrees
+    wts = sat * val
+    chroma = (sat > 0.15) & (val > 0.15)
+    harmony = 1.0
+    if float(wts[chroma].sum()) > 1e-3 and chroma.mean() > 0.02:
+        hist = np.bincount(
+            (hue[chroma] // 10).astype(np.int64) % 36, weights=wts[chroma], minlength=36
+        )
+        hist = hist / hist.sum()
+        # Circular sums of 6 bins (60° arcs); best arc, then best arc away from it.
+        ext = np.concatenate([hist, hist[:5]])
+        arcs = np.convolve(ext, np.ones(6), mode="valid")[:36]
+        i = int(np.argmax(arcs))
+        first = float(arcs[i])
+        mask = np.ones(36, bool)
+        for k in range(-5, 6):
+            mask[(i + k) % 36] = False
+        second = float(arcs[mask].max()) if mask.any() else 0.0
+        harmony = min(1.0, first + second)
+    warm = float(((r - b) / 255.0)[chroma].mean()) if chroma.any() else 0.0
+    return ColourReport(
+        m, harmony, float(frame.gray.std()) * 255.0, float(sat.mean()), warm, float(chroma.mean())
+    )

@@ -1,0 +1,153 @@
+"""Categorical features in the vision model's enumerations (upstream feature prompt v2).
+
+Same keys and values as the vision path so personality statistics can mix both;
+anything the pixels cannot honestly tell is "unknown" (scene_type beyond portraits,
+motion beyond visible blur).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from photo_score.inference.local.color import ColourReport
+from photo_score.inference.local.composition import CompositionReport
+from photo_score.inference.local.exposure import ExposureReport
+from photo_score.inference.local.faces import Face
+from photo_score.inference.local.subject import Subject
+from photo_score.inference.local.technical import SharpnessReport
+from photo_score.models import PhotoMetadata
+
+
+def _hour(meta: PhotoMetadata) -> int | None:
+    t = meta.capture_time
+    if not t or len(t) < 13 or t[10] not in "T ":
+        return None
+    try:
+        return int(t[11:13])
+    except ValueError:
+        return None
+
+
+def time_of_day(meta: PhotoMetadata, exposure: ExposureReport) -> str:
+    """EXIF hour, checked against the light: a dark frame at noon is "unknown"."""
+    hour = _hour(meta)
+    if hour is None:
+        return "unknown"
+    dark = exposure.p50 < 50
+    if 5 <= hour < 7:
+        name = "dawn"
+    elif 7 <= hour < 11:
+        name = "morning"
+    elif 11 <= hour < 14:
+        name = "midday"
+    elif 14 <= hour < 17:
+        name = "afternoon"
+    elif 17 <= hour < 20:
+        name = "evening"
+    else:
+        name = "night"
+    if name in ("morning", "midday", "afternoon") and dark:
+        return "unknown"  # indoors or heavily underexposed: the clock says day, pixels don't
+    return name
+
+
+def lighting(meta: PhotoMetadata, exposure: ExposureReport, colour: ColourReport, tod: str) -> str:
+    iso = meta.iso or 0
+    slow = (meta.exposure_time or 0.0) >= 1 / 15
+    if exposure.p50 < 45 and (iso >= 1600 or slow):
+        return "low_light"
+    if tod in ("evening", "dawn") and colour.warmth > 0.12:
+        return "golden_hour"
+    if tod in ("evening", "dawn", "night") and colour.warmth < -0.05 and exposure.p50 < 110:
+        return "blue_hour"
+    if exposure.clip_hi > 0.02 and colour.contrast > 60:
+        return "natural_harsh"
+    return "natural_soft" if colour.contrast < 55 else "natural_harsh"
+
+
+def build_features(
+    meta: PhotoMetadata,
+    faces: list[Face],
+    subject: Subject,
+    comp: CompositionReport,
+    sharp: SharpnessReport,
+    exposure: ExposureReport,
+    colour: ColourReport,
+    issues: list[str],
+) -> dict[str, Any]:
+    if len(faces) >= 2 and faces[1].area >= 0.5 * faces[0].area:
+        position = "multiple"
+    elif subject.kind == "none":
+        position = "unknown"
+    elif comp.centre_distance < 0.08:
+        position = "center"
+    elif comp.thirds_distance < 0.09:
+        position = "rule_of_thirds"
+    else:
+        position = "off_center"
+
+    if sharp.separation is None:
+        dof = "unknown"
+    elif sharp.separation >= 1.8:
+        dof = "shallow"
+    elif sharp.separation >= 1.25:
+        dof = "medium"
+    else:
+        dof = "deep"
+
+    if dof == "shallow":
+        background = "blurred"
+    elif comp.clutter > 1.3 and comp.edge_density > 0.08:
+        background = "busy"
+    elif comp.edge_density < 0.03:
+        background = "clean"
+    else:
+        background = "contextual"
+
+    if colour.chroma_fraction < 0.05:
+        palette = "monochrome"
+    elif colour.colourfulness > 60:
+        palette = "vibrant"
+    elif colour.colourfulness < 20:
+        palette = "muted"
+    elif colour.warmth > 0.1:
+        palette = "warm"
+    elif colour.warmth < -0.05:
+        palette = "cool"
+    else:
+        palette = "neutral"
+
+    if not faces:
+        human = "none"
+    elif len(faces) >= 4:
+        human = "crowd"
+    elif subject.kind == "face" and subject.area >= 0.01:
+        human = "main_subject"
+    else:
+        human = "secondary"
+
+    tod = time_of_day(meta, exposure)
+    return {
+        "scene_type": "portrait" if human == "main_subject" else "unknown",
+        "main_subject": "person" if human == "main_subject" else "unknown",
+        "subject_position": position,
+        "background": background,
+        "lighting": lighting(meta, exposure, colour, tod),
+        "color_palette": palette,
+        "depth_of_field": dof,
+        "motion": "blur" if sharp.blur_type == "motion" else "unknown",
+        "human_presence": human,
+        "time_of_day": tod,
+        "technical_issues": issues or ["none"],
+        # Local-only detail (not in the vision contract):
+        "blur_type": sharp.blur_type,
+        "exposure_key": exposure.key,
+        "faces": [
+            {
+                "box": [f.x, f.y, f.w, f.h],
+                "kind": f.kind,
+                "eyes_open": None if f.eyes_open is None else round(f.eyes_open, 3),
+            }
+            for f in faces
+        ],
+    }

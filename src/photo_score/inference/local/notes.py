@@ -1,0 +1,230 @@
+"""Plain-words notes, technical issues, confidence and the measurement record.
+
+Every sentence quotes a measured figure ("highlights clipped on 7% of the frame"), so a
+photographer can check it and an explanation can quote it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from photo_score.inference.local.aesthetic import AestheticScores
+from photo_score.inference.local.color import ColourReport
+from photo_score.inference.local.composition import CompositionReport
+from photo_score.inference.local.exposure import ExposureReport
+from photo_score.inference.local.faces import Face
+from photo_score.inference.local.judge import Judgeability
+from photo_score.inference.local.noise import NoiseReport
+from photo_score.inference.local.subject import Subject
+from photo_score.inference.local.technical import SharpnessReport
+from photo_score.models import PhotoMetadata
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    meta: PhotoMetadata
+    width: int
+    height: int
+    noise: NoiseReport
+    exposure: ExposureReport
+    sharp: SharpnessReport
+    subject: Subject
+    faces: list[Face]
+    comp: CompositionReport
+    colour: ColourReport
+    aest: AestheticScores
+    verdict: Judgeability
+
+
+def _pct(x: float) -> str:
+    if x < 0.001:
+        return "none"
+    return f"{x:.1%}" if x < 0.1 else f"{x:.0%}"
+
+
+def _where(subject: Subject) -> str:
+    return {"face": "on the face", "salient": "on the subject", "none": "across the frame"}[
+        subject.kind
+    ]
+
+
+def _sharpness_note(f: Findings) -> str:
+    s = f.sharp
+    parts = [
+        f"detail {_where(f.subject)} keeps {s.subject_ratio:.0%} of its fine contrast "
+        "under a re-blur test"
+    ]
+    if s.blur_type == "motion":
+        parts.append(
+            f"motion blur: detail is smeared along {s.motion_angle:.0f}° "
+            f"(directional dip {s.motion_index:.2f})"
+        )
+    elif s.blur_type == "defocus":
+        parts.append("soft in every direction alike: missed focus or defocus rather than motion")
+    if s.separation is not None and s.separation >= 1.3:
+        parts.append(f"the subject is {s.separation:.1f}× sharper than the background")
+    if f.subject.kind == "face" and s.best_ratio - s.subject_ratio > 0.15:
+        parts.append("focus landed behind or in front of the face: the background is sharper")
+    return "; ".join(parts)
+
+
+def _exposure_note(e: ExposureReport) -> str:
+    parts = [f"median brightness {e.p50 / 255:.0%}"]
+    if e.clip_hi >= 0.003:
+        parts.append(f"highlights clipped on {_pct(e.clip_hi)} of the frame")
+    if e.clip_lo >= 0.01:
+        parts.append(f"shadows crushed to black on {_pct(e.clip_lo)}")
+    if e.p99 < 170:
+        parts.append(f"the brightest tones only reach {e.p99 / 255:.0%}, a sign of underexposure")
+    if e.p1 > 120:
+        parts.append(f"nothing darker than {e.p1 / 255:.0%}: washed out")
+    if e.key != "normal":
+        parts.append(f"read as {e.key} by intent (tonal range still intact)")
+    return "; ".join(parts)
+
+
+def _noise_note(f: Findings) -> str:
+    n = f.noise
+    iso = f.meta.iso
+    ctx = f" at ISO {iso}" if iso else ""
+    parts = [f"grain of {n.sigma:.1f} levels (std) in flat areas of the preview{ctx}"]
+    if n.sigma < 1.5 and iso and iso >= 1600:
+        parts.append("clean for that ISO")
+    if n.blockiness > 0.12:
+        parts.append(f"JPEG block artefacts: 8×8 grid steps {n.blockiness:.0%} above the rest")
+    return "; ".join(parts)
+
+
+def _composition_note(f: Findings) -> str:
+    c = f.comp
+    parts: list[str] = []
+    if f.subject.kind == "none":
+        parts.append("no clear subject to place")
+    elif c.centre_distance < 0.08:
+        parts.append("subject centred")
+    elif c.thirds_distance < 0.09:
+        parts.append("subject on a rule-of-thirds point")
+    else:
+        parts.append(
+            f"subject off the thirds and centre ({c.thirds_distance:.0%} of the diagonal "
+            "from a thirds point)"
+        )
+    if c.tilt_deg is not None and abs(c.tilt_deg) >= 0.7:
+        parts.append(f"horizon/verticals tilted by {abs(c.tilt_deg):.1f}°")
+    elif c.tilt_deg is not None:
+        parts.append("lines are level")
+    if c.cut_edges:
+        parts.append(f"subject touches {c.cut_edges} frame edge{'s' if c.cut_edges > 1 else ''}")
+    parts.append(f"subject fills {_pct(c.subject_area)} of the frame")
+    if c.clutter > 1.3:
+        parts.append(f"background is {c.clutter:.1f}× busier than the subject")
+    return "; ".join(parts)
+
+
+def _subject_note(f: Findings) -> str:
+    parts = [f"subject stands out {f.subject.saliency_ratio:.1f}× above the rest in saliency"]
+    if f.faces:
+        n = len(f.faces)
+        parts.append(f"{n} face{'s' if n > 1 else ''} found")
+        open_eyes = [x.eyes_open for x in f.faces if x.eyes_open is not None]
+        if open_eyes and min(open_eyes) < 0.35:
+            parts.append("eyes look closed on at least one face")
+    return "; ".join(parts)
+
+
+def _appeal_note(f: Findings) -> str:
+    c = f.colour
+    if c.chroma_fraction < 0.05:
+        tone = "black and white or nearly colourless"
+    else:
+        tone = (
+            f"colourfulness {c.colourfulness:.0f} "
+            "(Hasler–Süsstrunk; 33 moderate, 59 quite colourful)"
+        )
+    return f"{tone}; colour harmony {c.harmony:.0%}; contrast {c.contrast:.0f} levels RMS"
+
+
+def _issues(f: Findings) -> list[str]:
+    issues: list[str] = []
+    if f.sharp.score < 0.45:
+        issues.append("blur")
+    if f.noise.score < 0.5:
+        issues.append("noise")
+    e = f.exposure
+    if e.clip_hi > 0.05 or (e.p50 > 200 and e.key == "normal"):
+        issues.append("overexposed")
+    if (e.p99 < 150 or e.p50 < 40) and e.key == "normal":
+        issues.append("underexposed")
+    if f.comp.tilt_deg is not None and abs(f.comp.tilt_deg) >= 1.5:
+        issues.append("tilted")
+    return issues
+
+
+def write_notes(
+    f: Findings, base: float
+) -> tuple[dict[str, str], list[str], float, dict[str, float]]:
+    """Notes per attribute, technical issues, overall confidence, measurement record."""
+    v = f.verdict
+    confidence = min(base, v.confidence_cap)
+    per_attr = {
+        "sharpness": base if f.sharp.subject_ratio > 0 else 0.3,
+        "exposure_balance": base + 0.1,
+        "noise_level": base,
+        "composition": base - 0.15 if f.subject.kind != "none" else base - 0.3,
+        "subject_strength": base - 0.15,
+        "visual_appeal": base - 0.2,
+    }
+    notes = {
+        "sharpness": _sharpness_note(f),
+        "exposure_balance": _exposure_note(f.exposure),
+        "noise_level": _noise_note(f),
+        "composition": _composition_note(f),
+        "subject_strength": _subject_note(f),
+        "visual_appeal": _appeal_note(f),
+        "provenance": (
+            "local estimate: OpenCV/numpy heuristics on the preview and EXIF, no model "
+            f"(confidence {confidence:.2f})"
+        ),
+    }
+    if v.reasons:
+        notes["confidence"] = "low confidence: " + "; ".join(v.reasons)
+    s, e, n, c = f.sharp, f.exposure, f.noise, f.comp
+    m: dict[str, float] = {
+        "sharp_subject_ratio": s.subject_ratio,
+        "sharp_best_ratio": s.best_ratio,
+        "sharp_min_direction_ratio": s.min_direction_ratio,
+        "motion_index": s.motion_index,
+        "clip_highlights": e.clip_hi,
+        "clip_shadows": e.clip_lo,
+        "luma_p1": e.p1,
+        "luma_p50": e.p50,
+        "luma_p99": e.p99,
+        "noise_sigma": n.sigma,
+        "jpeg_blockiness": n.blockiness,
+        "subject_cx": f.subject.cx,
+        "subject_cy": f.subject.cy,
+        "subject_area": c.subject_area,
+        "saliency_ratio": f.subject.saliency_ratio,
+        "thirds_distance": c.thirds_distance,
+        "centre_distance": c.centre_distance,
+        "clutter": c.clutter,
+        "colourfulness": f.colour.colourfulness,
+        "harmony": f.colour.harmony,
+        "contrast_rms": f.colour.contrast,
+        "face_count": float(len(f.faces)),
+        "flat_fraction": v.flat_fraction,
+    }
+    if s.background_ratio is not None:
+        m["sharp_background_ratio"] = s.background_ratio
+    if s.separation is not None:
+        m["subject_background_sharpness"] = s.separation
+    if c.tilt_deg is not None:
+        m["tilt_deg"] = c.tilt_deg
+    if f.faces:
+        eyes = [x.eyes_open for x in f.faces if x.eyes_open is not None]
+        if eyes:
+            m["eyes_open_min"] = min(eyes)
+    for k, val in per_attr.items():
+        m[f"confidence_{k}"] = min(val, v.confidence_cap)
+    m = {k: round(float(val), 4) for k, val in m.items()}
+    return notes, _issues(f), confidence, m

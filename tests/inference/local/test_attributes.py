@@ -1,0 +1,119 @@
+"""Each attribute responds in the right direction to each degradation, on real photos."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from photo_score.inference.local import LocalAnalyzer
+from photo_score.ingest.prepared import PreparedPhoto
+from photo_score.models import ATTRIBUTES
+from tests.inference.local import degrade as d
+
+# Photos with different content: landscape, architecture, portrait, macro, bokeh.
+PHOTOS = [
+    "iphone6_leuven_a.jpg",
+    "casio_qvr51_l02.jpg",
+    "messi5.jpg",
+    "canon_s40_flower.jpg",
+    "fujifilm_w3.mpo",
+]
+
+Loader = Callable[[str], PreparedPhoto]
+
+
+def _attrs(analyzer: LocalAnalyzer, photo: PreparedPhoto) -> dict[str, float]:
+    return analyzer.analyze(photo).attributes
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_gaussian_blur_lowers_sharpness_monotonically(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    p = load(name)
+    values = [_attrs(analyzer, p)["sharpness"]]
+    for sigma in (1.5, 3.0, 5.0):
+        values.append(
+            _attrs(analyzer, d.variant(p, d.gaussian(p.preview, sigma), f"g{sigma}"))["sharpness"]
+        )
+    assert values == sorted(values, reverse=True), values
+    assert values[0] - values[-1] > 0.4
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_motion_blur_lowers_sharpness(analyzer: LocalAnalyzer, load: Loader, name: str) -> None:
+    p = load(name)
+    base = _attrs(analyzer, p)["sharpness"]
+    blurred = _attrs(analyzer, d.variant(p, d.motion(p.preview, 21, 30.0), "m21"))["sharpness"]
+    assert blurred < base - 0.2
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_noise_lowers_noise_level(analyzer: LocalAnalyzer, load: Loader, name: str) -> None:
+    p = load(name)
+    values = [_attrs(analyzer, p)["noise_level"]]
+    for sigma in (6.0, 12.0, 24.0):
+        values.append(
+            _attrs(analyzer, d.variant(p, d.noise(p.preview, sigma), f"n{sigma}"))["noise_level"]
+        )
+    assert values == sorted(values, reverse=True), values
+    assert values[-1] < 0.2
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_under_and_over_exposure_lower_exposure_balance(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    p = load(name)
+    base = _attrs(analyzer, p)["exposure_balance"]
+    for ev in (-2.0, -3.0, 2.0):
+        worse = _attrs(analyzer, d.variant(p, d.exposure(p.preview, ev), f"ev{ev}"))[
+            "exposure_balance"
+        ]
+        assert worse < base - 0.1, (ev, base, worse)
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_heavy_jpeg_lowers_noise_level(analyzer: LocalAnalyzer, load: Loader, name: str) -> None:
+    p = load(name)
+    base = _attrs(analyzer, p)["noise_level"]
+    worse = _attrs(analyzer, d.variant(p, d.jpeg(p.preview, 8), "q8"))["noise_level"]
+    assert worse < base - 0.2
+
+
+@pytest.mark.parametrize("name", ["iphone6_leuven_a.jpg", "casio_qvr51_l02.jpg"])
+def test_tilt_lowers_composition_on_photos_with_lines(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    """Only photos with long straight lines can reveal a tilt (see docs: limitations)."""
+    p = load(name)
+    res = analyzer.analyze(p)
+    tilted = analyzer.analyze(d.variant(p, d.tilt(p.preview, 6.0), "t6"))
+    assert tilted.attributes["composition"] < res.attributes["composition"]
+    assert "tilted" in tilted.features["technical_issues"]
+    assert abs(tilted.measurements["tilt_deg"]) > 3.0
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_all_values_in_unit_range(analyzer: LocalAnalyzer, load: Loader, name: str) -> None:
+    p = load(name)
+    for img in (
+        p.preview,
+        d.noise(p.preview, 30.0),
+        d.exposure(p.preview, 4.0),
+        d.exposure(p.preview, -5.0),
+    ):
+        res = analyzer.analyze(d.variant(p, img, "x"))
+        assert set(res.attributes) == set(ATTRIBUTES)
+        assert all(0.0 <= v <= 1.0 for v in res.attributes.values()), res.attributes
+        assert res.confidence is not None
+        assert 0.0 <= res.confidence <= 1.0
+
+
+def test_scores_have_a_real_spread(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """A mediocre photo must not get 0.5 on everything: attributes differ across photos."""
+    results = [analyzer.analyze(load(n)).attributes for n in [*PHOTOS, "canon_sx210_defocus.jpg"]]
+    for attr in ATTRIBUTES:
+        values = [r[attr] for r in results]
+        assert max(values) - min(values) > 0.1, (attr, values)

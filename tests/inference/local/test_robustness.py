@@ -1,0 +1,170 @@
+"""Unjudgeable input, determinism, thread safety, the result contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from photo_score.inference.base import Analyzer
+from photo_score.inference.local import VERSION, LocalAnalyzer
+from photo_score.ingest.prepared import PreparedPhoto
+from photo_score.models import ATTRIBUTES, PhotoMetadata
+
+Loader = Callable[[str], PreparedPhoto]
+
+
+def _photo(pixels: np.ndarray, name: str = "synthetic") -> PreparedPhoto:
+    return PreparedPhoto(name, name, PhotoMetadata(), pixels.astype(np.uint8))
+
+
+def test_identity() -> None:
+    a = LocalAnalyzer()
+    assert isinstance(a, Analyzer)
+    assert (a.name, a.model, a.version) == ("local", "heuristic", VERSION)
+
+
+def test_blank_frame_has_low_confidence_and_says_why(analyzer: LocalAnalyzer) -> None:
+    res = analyzer.analyze(_photo(np.full((600, 800, 3), 128)))
+    assert res.confidence is not None
+    assert res.confidence < 0.2
+    assert "blank" in res.notes["confidence"]
+    assert set(res.attributes) == set(ATTRIBUTES)
+
+
+def test_tiny_frame_has_low_confidence_and_says_why(analyzer: LocalAnalyzer, load: Loader) -> None:
+    tiny = load("messi5.jpg").preview[::8, ::8]  # 43×69 px of a real photo
+    res = analyzer.analyze(_photo(np.ascontiguousarray(tiny)))
+    assert res.confidence is not None
+    assert res.confidence < 0.2
+    assert "tiny" in res.notes["confidence"]
+
+
+def test_real_blank_exif_carrier(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """piexif's r_sony.jpg: a real camera file whose pixels are a flat 80×80 blue."""
+    res = analyzer.analyze(load("sony_rx1r.jpg"))
+    assert res.confidence is not None
+    assert res.confidence < 0.2
+    assert "blank" in res.notes["confidence"]
+
+
+def test_screenshot_like_graphic_has_low_confidence(analyzer: LocalAnalyzer) -> None:
+    import cv2
+
+    img = np.full((700, 1000, 3), 245, np.uint8)
+    cv2.rectangle(img, (0, 0), (1000, 60), (40, 60, 120), -1)
+    cv2.rectangle(img, (40, 120), (460, 620), (220, 220, 230), -1)
+    for i in range(12):
+        cv2.putText(
+            img,
+            f"Settings item {i}",
+            (520, 140 + 40 * i),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.8,
+            (20, 20, 20),
+            2,
+        )
+    res = analyzer.analyze(_photo(img))
+    assert res.confidence is not None
+    assert res.confidence <= 0.25
+    assert "screenshot" in res.notes["confidence"]
+
+
+@pytest.mark.parametrize("name", ["iphone6_leuven_a.jpg", "messi5.jpg", "canon_rebel_dune.jpg"])
+def test_real_photos_are_judged_with_normal_confidence(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    res = analyzer.analyze(load(name))
+    assert res.confidence is not None
+    assert res.confidence >= 0.5
+    assert "confidence" not in res.notes
+
+
+def test_deterministic(analyzer: LocalAnalyzer, load: Loader) -> None:
+    p = load("messi5.jpg")
+    a, b = analyzer.analyze(p), analyzer.analyze(p)
+    assert a.attributes == b.attributes
+    assert a.measurements == b.measurements
+    assert a.features == b.features
+    assert a.notes == b.notes
+
+
+def test_thread_safe(load: Loader) -> None:
+    names = ["messi5.jpg", "hopper.jpg", "iphone6_leuven_a.jpg", "canon_rebel_dune.jpg"] * 3
+    photos = [load(n) for n in names]
+    solo = LocalAnalyzer()
+    expected = [solo.analyze(p).attributes for p in photos]
+    shared = LocalAnalyzer()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        got = list(pool.map(lambda p: shared.analyze(p).attributes, photos))
+    assert got == expected
+
+
+def test_notes_quote_measured_figures_and_provenance(analyzer: LocalAnalyzer, load: Loader) -> None:
+    res = analyzer.analyze(load("canon_rebel_t6.jpg"))
+    for attr in ATTRIBUTES:
+        assert res.notes[attr], attr
+        assert any(ch.isdigit() for ch in res.notes[attr]), res.notes[attr]
+    assert "local estimate" in res.notes["provenance"]
+    assert all(f"confidence_{a}" in res.measurements for a in ATTRIBUTES)
+
+
+def test_overexposure_note_names_clipped_share(analyzer: LocalAnalyzer, load: Loader) -> None:
+    from tests.inference.local import degrade as d
+
+    p = load("iphone6_leuven_a.jpg")
+    res = analyzer.analyze(d.variant(p, d.exposure(p.preview, 2.0), "ev2"))
+    assert "highlights clipped on" in res.notes["exposure_balance"]
+    assert "overexposed" in res.features["technical_issues"]
+
+
+def test_features_use_the_vision_enumerations(analyzer: LocalAnalyzer, load: Loader) -> None:
+    allowed = {
+        "subject_position": {"center", "rule_of_thirds", "off_center", "multiple", "unknown"},
+        "depth_of_field": {"shallow", "medium", "deep", "unknown"},
+        "lighting": {
+            "natural_soft",
+            "natural_harsh",
+            "golden_hour",
+            "blue_hour",
+            "artificial",
+            "mixed",
+            "low_light",
+        },
+        "color_palette": {"vibrant", "muted", "monochrome", "warm", "cool", "neutral"},
+        "human_presence": {"none", "main_subject", "secondary", "crowd"},
+        "background": {"clean", "busy", "blurred", "contextual"},
+        "time_of_day": {"dawn", "morning", "midday", "afternoon", "evening", "night", "unknown"},
+        "scene_type": {
+            "landscape",
+            "portrait",
+            "street",
+            "architecture",
+            "nature",
+            "food",
+            "event",
+            "other",
+            "unknown",
+        },
+    }
+    issues = {"blur", "noise", "overexposed", "underexposed", "tilted", "none"}
+    for name in ("messi5.jpg", "iphone6_leuven_a.jpg", "canon_sx210_motion.jpg", "xiaomi.heic"):
+        f = analyzer.analyze(load(name)).features
+        for key, values in allowed.items():
+            assert f[key] in values, (name, key, f[key])
+        assert set(f["technical_issues"]) <= issues
+
+
+def test_time_of_day_from_exif(analyzer: LocalAnalyzer, load: Loader) -> None:
+    p = load("iphone6_leuven_a.jpg")  # 13:46 local time, daylight
+    assert analyzer.analyze(p).features["time_of_day"] == "midday"
+
+
+def test_read_only_preview_is_not_modified(analyzer: LocalAnalyzer, load: Loader) -> None:
+    p = load("messi5.jpg")
+    before = p.preview.copy()
+    assert not p.preview.flags.writeable
+    analyzer.analyze(p)
+    assert np.array_equal(before, p.preview)

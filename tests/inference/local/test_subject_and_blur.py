@@ -1,0 +1,46 @@
+"""Sharpness on the subject (bokeh is not punished) and motion vs defocus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from photo_score.inference.local import LocalAnalyzer
+from photo_score.ingest.prepared import PreparedPhoto
+from tests.inference.local import degrade as d
+
+Loader = Callable[[str], PreparedPhoto]
+
+
+def test_bokeh_photo_is_not_punished(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """Dune: sharp grass over a blurred sea. Intentional background blur keeps it sharp."""
+    p = load("canon_rebel_dune.jpg")
+    res = analyzer.analyze(p)
+    blurred = analyzer.analyze(d.variant(p, d.gaussian(p.preview, 3.0), "g3"))
+    assert res.attributes["sharpness"] >= 0.8
+    assert blurred.attributes["sharpness"] < res.attributes["sharpness"] - 0.4
+
+
+def test_motion_blur_samples_are_classified_as_motion(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    for name in ("canon_sx210_motion.jpg", "fuji_s7000_motion.jpg"):
+        res = analyzer.analyze(load(name))
+        assert res.measurements["motion_index"] >= 0.25, name
+
+
+def test_defocus_sample_is_not_classified_as_motion(analyzer: LocalAnalyzer, load: Loader) -> None:
+    res = analyzer.analyze(load("canon_sx210_defocus.jpg"))
+    assert res.measurements["motion_index"] < 0.25
+    assert res.features["blur_type"] == "defocus"
+    assert "blur" in res.features["technical_issues"]
+
+
+def test_synthetic_motion_is_told_from_synthetic_defocus(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    p = load("iphone6_leuven_a.jpg")
+    moved = analyzer.analyze(d.variant(p, d.motion(p.preview, 25, 100.0), "m25"))
+    soft = analyzer.analyze(d.variant(p, d.gaussian(p.preview, 4.0), "g4"))
+    assert moved.features["blur_type"] == "motion"
+    assert soft.features["blur_type"] == "defocus"
+    assert "smeared" in moved.notes["sharpness"]
