@@ -17,8 +17,11 @@ def real_photos() -> Path:
 
     See scripts/fetch_photos.py; the first run downloads them (PyPI and Debian only).
     """
-    spec = importlib.util.spec_from_file_location("fetch_photos", ROOT / "scripts" / "fetch_photos.py")
-    assert spec and spec.loader
+    spec = importlib.util.spec_from_file_location(
+        "fetch_photos", ROOT / "scripts" / "fetch_photos.py"
+    )
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     folder: Path = module.fetch()
@@ -30,4 +33,4 @@ def photo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     """An isolated PHOTO_SCORE_HOME so no test touches the user's real cache."""
     home = tmp_path / "home"
     monkeypatch.setenv("PHOTO_SCORE_HOME", str(home))
-    yield home
+    return home

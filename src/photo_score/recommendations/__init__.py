@@ -1,1 +1,1 @@
-"""Per-photo and collection-level ("personality") recommendations. Built by the Recommendations issue."""
+"""Per-photo and collection-level ("personality") recommendations (not built yet)."""

@@ -26,6 +26,7 @@ from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata, utcnow
 from photo_score.storage.migrations import migrate
 
 _CHUNK = 500  # host parameters per IN (...) query; SQLite allows 32766 but smaller is faster
+_SCAN_ABOVE = 5_000  # past this many ids one table scan beats chunked IN queries
 _ATTR_COLUMNS = ", ".join(ATTRIBUTES)
 # Vision results beat the local estimate; among equals the newest wins.
 _BEST_ORDER = "CASE WHEN analyzer = 'local' THEN 1 ELSE 0 END, created_at DESC"
@@ -55,12 +56,29 @@ class KnownFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class LibraryFolderRow:
+    """A folder of the desktop library (a real path, symlinks resolved)."""
+
+    id: int
+    path: str
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class AttributeRows:
     """Attributes of many images, ready for the vectorised reducer."""
 
     image_ids: list[str]
     values: npt.NDArray[np.float64]  # N×6 in ATTRIBUTES order, NaN where missing
     analyzers: list[str]
+
+
+def _better(row: Sequence[Any], than: Sequence[Any]) -> bool:
+    """Rows are (image_id, six attributes, analyzer, created_at); mirrors ``_BEST_ORDER``."""
+    local, other_local = bool(row[7] == "local"), bool(than[7] == "local")
+    if local != other_local:
+        return other_local
+    return bool(row[8] > than[8])
 
 
 def encode_path(path: str) -> bytes:
@@ -142,11 +160,10 @@ class Cache:
                 found[decode_path(raw)] = KnownFailure(size, mtime_ns, error)
         return found
 
-    def indexed_files(self) -> dict[str, str]:
-        """Every indexed path → image id (for re-scoring the whole cache)."""
-        return {
-            decode_path(raw): iid for raw, iid in self._query("SELECT path, image_id FROM files")
-        }
+    def indexed_files(self) -> list[tuple[str, str]]:
+        """Every indexed (path, image id), in no particular order."""
+        rows = self._query("SELECT path, image_id FROM files")
+        return [(decode_path(raw), image_id) for raw, image_id in rows]
 
     # -- writes (call inside transaction() to batch them) ------------------------------
 
@@ -212,33 +229,34 @@ class Cache:
         """Attributes per image: from ``key`` exactly, or else each image's best result.
 
         ``image_ids=None`` loads every image that has a result. Images without one are
-        left out of the returned rows.
+        left out of the returned rows. Large requests scan the table once instead of
+        issuing hundreds of ``IN (...)`` queries; the best result per image is picked in
+        Python, which is several times faster than a window function over the table.
         """
+        sql = f"SELECT image_id, {_ATTR_COLUMNS}, analyzer, created_at FROM results WHERE 1"
+        params: list[Any] = []
         if key is not None:
-            base = (
-                f"SELECT image_id, {_ATTR_COLUMNS}, analyzer FROM results"
-                " WHERE analyzer = ? AND model = ? AND version = ?"
-            )
-            params: list[Any] = [key.analyzer, key.model, key.version]
-        else:
-            base = (
-                f"SELECT image_id, {_ATTR_COLUMNS}, analyzer FROM ("
-                f" SELECT *, ROW_NUMBER() OVER (PARTITION BY image_id ORDER BY {_BEST_ORDER})"
-                "  AS rank FROM results) WHERE rank = 1"
-            )
-            params = []
+            sql += " AND analyzer = ? AND model = ? AND version = ?"
+            params = [key.analyzer, key.model, key.version]
         rows: list[Any] = []
-        if image_ids is None:
-            rows = self._query(base, params)
+        if image_ids is None or len(image_ids) > _SCAN_ABOVE:
+            rows = self._query(sql, params)
+            if image_ids is not None:
+                wanted = set(image_ids)
+                rows = [row for row in rows if row[0] in wanted]
         else:
-            unique = list(dict.fromkeys(image_ids))
-            for chunk in _chunks(unique):
+            for chunk in _chunks(list(dict.fromkeys(image_ids))):
                 marks = ",".join("?" * len(chunk))
-                rows.extend(self._query(f"{base} AND image_id IN ({marks})", [*params, *chunk]))
-        values = np.array(
-            [[np.nan if v is None else v for v in row[1:7]] for row in rows], dtype=np.float64
-        ).reshape(len(rows), len(ATTRIBUTES))
-        return AttributeRows([row[0] for row in rows], values, [row[7] for row in rows])
+                rows.extend(self._query(f"{sql} AND image_id IN ({marks})", [*params, *chunk]))
+        best: dict[str, Any] = {}
+        for row in rows:
+            current = best.get(row[0])
+            if current is None or _better(row, current):
+                best[row[0]] = row
+        picked = list(best.values())
+        values = np.array([row[1:7] for row in picked], dtype=np.float64)  # None → NaN
+        values = values.reshape(len(picked), len(ATTRIBUTES))
+        return AttributeRows([row[0] for row in picked], values, [row[7] for row in picked])
 
     def get_results(self, image_id: str) -> list[AnalysisResult]:
         """Every stored result for one image, best first."""
@@ -375,3 +393,54 @@ class Cache:
                 self._conn.execute(f"DELETE FROM {table}")
         with self._lock:
             self._conn.execute("VACUUM")
+
+    # -- the desktop library (migration 2) -----------------------------------------------
+
+    def library_folders(self) -> list[LibraryFolderRow]:
+        """Folders the user added, oldest first."""
+        rows = self._query("SELECT id, path, added_at FROM library_folders ORDER BY id")
+        return [LibraryFolderRow(int(i), decode_path(raw), added) for i, raw, added in rows]
+
+    def add_library_folder(self, path: str) -> LibraryFolderRow:
+        """Add a folder (idempotent: adding it again returns the existing row)."""
+        raw = encode_path(path)
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO library_folders (path, added_at) VALUES (?, ?)",
+                (raw, utcnow().isoformat()),
+            )
+            row = self._conn.execute(
+                "SELECT id, path, added_at FROM library_folders WHERE path = ?", (raw,)
+            ).fetchone()
+        return LibraryFolderRow(int(row[0]), decode_path(row[1]), row[2])
+
+    def remove_library_folder(self, folder_id: int) -> bool:
+        """Forget a folder (its photos' results stay in the cache); False if unknown."""
+        with self._lock:
+            cursor = self._conn.execute("DELETE FROM library_folders WHERE id = ?", (folder_id,))
+        return cursor.rowcount > 0
+
+    def files_under(self, folders: Sequence[str]) -> list[tuple[str, str]]:
+        """Indexed (path, image id) inside any of ``folders`` (absolute, no trailing slash).
+
+        A range scan on the primary key per folder: ``folder/`` ≤ path < ``folder0``.
+        """
+        seen: dict[str, str] = {}
+        for folder in folders:
+            low = encode_path(folder.rstrip(os.sep) + os.sep)
+            high = low[:-1] + bytes([low[-1] + 1])
+            for raw, image_id in self._query(
+                "SELECT path, image_id FROM files WHERE path >= ? AND path < ?", (low, high)
+            ):
+                seen[decode_path(raw)] = image_id
+        return list(seen.items())
+
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever the cache's content may have changed (any writer, any process).
+
+        ``data_version`` moves when another connection commits, ``total_changes`` when
+        this one writes: together a cheap key for caches built on top of this one.
+        """
+        with self._lock:
+            data_version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            return data_version, int(self._conn.total_changes)

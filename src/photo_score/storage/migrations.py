@@ -85,6 +85,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        2,
+        "library_folders",
+        """
+        -- The desktop library: folders the user added. Paths are real paths (symlinks
+        -- resolved) stored as bytes, like files.path; only files inside them are served.
+        CREATE TABLE library_folders (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            path BLOB NOT NULL UNIQUE,
+            added_at TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 

@@ -1,1 +1,1 @@
-"""Cloud backend for photo-score (FastAPI on PostgreSQL). Not built yet: see issue "Cloud backend"."""
+"""Cloud backend for photo-score (FastAPI on PostgreSQL). Not built yet: see the Cloud issue."""

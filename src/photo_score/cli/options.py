@@ -1,0 +1,25 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from photo_score.cli.output import OutputFormat
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Scoring config (YAML). Default: the built-in one."),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table, json (stable contract) or csv.")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the result to this file.")
+]
+LimitOption = Annotated[
+    int, typer.Option("--limit", help="Table rows to show (0 = all). JSON and CSV list all.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]

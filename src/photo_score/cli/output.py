@@ -1,0 +1,164 @@
+"""Render results as a table, JSON (the DESIGN §12 contract) or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from photo_score.models import ATTRIBUTES
+from photo_score.report import RunResult, ScoredPhoto
+from photo_score.scoring import DISPLAY_NAMES
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+CSV_COLUMNS = (
+    "rank",
+    "path",
+    "final_score",
+    "tier",
+    "aesthetic_score",
+    "technical_score",
+    *ATTRIBUTES,
+    "missing_attributes",
+    "analyzer",
+    "confidence",
+    "capture_time",
+    "camera_make",
+    "camera_model",
+    "lens",
+    "explanation",
+    "image_id",
+)
+
+
+def render_json(result: RunResult) -> str:
+    # ASCII escapes keep non-UTF-8 file names (lone surrogates) representable in JSON.
+    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=True) + "\n"
+
+
+def render_csv(photos: Sequence[ScoredPhoto]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in photos:
+        md = p.metadata
+        writer.writerow(
+            [
+                p.rank,
+                p.path,
+                f"{p.final_score:.2f}",
+                p.tier,
+                _num(p.aesthetic_score),
+                _num(p.technical_score),
+                *(_num(p.attributes.get(a)) for a in ATTRIBUTES),
+                ";".join(p.missing_attributes),
+                p.analyzer,
+                _num(p.confidence),
+                md.capture_time or "",
+                md.camera_make or "",
+                md.camera_model or "",
+                md.lens or "",
+                p.explanation,
+                p.image_id,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def table_limit(fmt: OutputFormat, limit: int) -> int | None:
+    """How many photos to build in full: a table shows ``limit``; JSON and CSV list all."""
+    return limit if fmt is OutputFormat.table and limit > 0 else None
+
+
+def render_table(result: RunResult, console: Console) -> None:
+    photos = result.photos
+    table = Table(title=None, show_lines=False, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("tier")
+    table.add_column("aesth.", justify="right")
+    table.add_column("tech.", justify="right")
+    table.add_column("photo", overflow="fold", ratio=3)
+    table.add_column("why", overflow="fold", ratio=2)
+    for p in photos:
+        table.add_row(
+            str(p.rank),
+            f"{p.final_score:.1f}",
+            p.tier,
+            "–" if p.aesthetic_score is None else f"{p.aesthetic_score * 100:.0f}",
+            "–" if p.technical_score is None else f"{p.technical_score * 100:.0f}",
+            _short_path(p.path),
+            _why(p),
+        )
+    if photos:
+        console.print(table)
+    hidden = result.summary.scored - len(photos)
+    if hidden > 0:
+        console.print(f"… {hidden} more (use --limit 0 to show all)")
+    for err in result.errors:
+        console.print(f"[red]failed[/red] {_display_path(err.path)}: {err.error}", markup=True)
+    s = result.summary
+    parts = [f"{s.scored} scored", f"{s.failed} failed"]
+    if s.analyzed or s.cached:
+        parts.append(f"{s.analyzed} analyzed, {s.cached} from cache")
+    if s.mean_score is not None:
+        parts.append(f"mean {s.mean_score:.1f}")
+    if s.interrupted:
+        parts.append("INTERRUPTED — run again to finish")
+    console.print(" · ".join(parts) + f" · analyzer {s.analyzer} · config {s.config}")
+
+
+def _why(p: ScoredPhoto) -> str:
+    """A one-line reason for the table; ``show`` gives the full explanation."""
+    parts = [f"+{DISPLAY_NAMES[a]}" for a in p.lifted[:2]]
+    parts += [f"−{DISPLAY_NAMES[a]}" for a in p.sank[:2]]
+    parts += [f"penalty: {DISPLAY_NAMES[a]}" for a in p.penalties]
+    if p.missing_attributes:
+        parts.append(f"{len(p.missing_attributes)} not measured")
+    return " ".join(parts) or "even across attributes"
+
+
+def _short_path(path: str) -> str:
+    """The folder and file name: enough to find a photo, short enough for a table."""
+    parent, name = os.path.split(_display_path(path))
+    return os.path.join(os.path.basename(parent), name)
+
+
+def _display_path(path: str) -> str:
+    """File names that are not valid UTF-8 are shown with replacement characters."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def emit(result: RunResult, fmt: OutputFormat, output: Path | None) -> None:
+    if fmt is OutputFormat.table:
+        if output is None:
+            render_table(result, Console())
+        else:
+            with output.open("w", encoding="utf-8") as fh:
+                render_table(result, Console(file=fh, width=200))
+        return
+    text = render_json(result) if fmt is OutputFormat.json else render_csv(result.photos)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
+    else:
+        output.write_text(text, encoding="utf-8", errors="surrogateescape")

@@ -1,0 +1,74 @@
+"""A Rich progress bar (rate and ETA) on stderr, fed by pipeline events."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from photo_score.pipeline import PipelineEvents
+
+
+class ProgressEvents(PipelineEvents):
+    """Shows photos analyzed per second and the time left; silent when not a terminal."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        console = Console(stderr=True)
+        self._progress = Progress(
+            TextColumn("[bold]scoring"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("{task.fields[failed]}"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not (enabled and console.is_terminal),
+            transient=False,
+        )
+        self._task: TaskID | None = None
+        self._failed = 0
+
+    def __enter__(self) -> ProgressEvents:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+    def discovered(self, total: int, to_analyze: int) -> None:
+        self._task = self._progress.add_task("score", total=total, rate="", failed="")
+
+    def _advance(self) -> None:
+        if self._task is None:
+            return
+        self._progress.advance(self._task)
+        task = self._progress.tasks[0]
+        speed = task.speed
+        self._progress.update(
+            self._task,
+            rate=f"{speed:.1f}/s" if speed else "",
+            failed=f"[red]{self._failed} failed[/red]" if self._failed else "",
+        )
+
+    def photo_done(self, path: str, *, cached: bool) -> None:
+        self._advance()
+
+    def photo_failed(self, path: str, error: str) -> None:
+        self._failed += 1
+        self._advance()

@@ -1,0 +1,226 @@
+"""rescore, show, config and cache commands; interruption and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from photo_score.inference.registry import local_spec
+from photo_score.pipeline import PipelineEvents, analyze_paths
+from photo_score.settings import Settings
+from photo_score.storage.cache import Cache
+from tests.cli.conftest import CliResult
+from tests.factories.photos import make_camera_jpeg
+
+RunCli = Callable[..., CliResult]
+
+
+def _score(run_cli: RunCli, folder: Path) -> dict[str, object]:
+    result = run_cli("score", str(folder), "-a", "local", "-f", "json", "-q")
+    assert result.code == 0, result.err
+    data: dict[str, object] = result.json()
+    return data
+
+
+def test_rescore_reranks_from_the_cache_without_analyzing(
+    run_cli: RunCli, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _score(run_cli, folder)
+    from photo_score.inference.local import LocalAnalyzer
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rescore must never analyze")
+
+    monkeypatch.setattr(LocalAnalyzer, "analyze", forbidden)
+    default = run_cli("rescore", "-f", "json").json()
+    technical_only = tmp_path / "tech.yaml"
+    technical_only.write_text(
+        "name: technical-only\ncategory_weights:\n  aesthetic: 0\n  technical: 1\n"
+    )
+    tech = run_cli("rescore", "--config", str(technical_only), "-f", "json")
+    assert tech.code == 0, tech.err
+    data = tech.json()
+    assert data["summary"]["config"] == "technical-only"
+    assert len(data["photos"]) == len(default["photos"]) == 6
+    unpenalised = [p for p in data["photos"] if not p["penalties"]]
+    assert unpenalised
+    for p in unpenalised:  # with aesthetic weight 0 the score is the technical score
+        assert p["final_score"] == pytest.approx(100 * p["technical_score"], abs=0.02)
+    assert [p["path"] for p in data["photos"]] != [p["path"] for p in default["photos"]]
+
+
+def test_rescore_reports_files_not_in_the_cache(run_cli: RunCli, folder: Path) -> None:
+    _score(run_cli, folder)
+    make_camera_jpeg(folder / "new.jpg", size=(600, 400), seed=77)
+    result = run_cli("rescore", str(folder), "-f", "json")
+    assert result.code == 1
+    errors = result.json()["errors"]
+    assert [Path(e["path"]).name for e in errors] == ["new.jpg"]
+    assert "not in the cache" in errors[0]["error"]
+
+
+def test_show_explains_one_photo(run_cli: RunCli, folder: Path) -> None:
+    data = _score(run_cli, folder)
+    photo = data["photos"][0]  # type: ignore[index]
+    table = run_cli("show", photo["path"])
+    assert table.code == 0, table.err
+    assert photo["tier"] in table.out
+    assert "sharpness" in table.out
+    as_json = run_cli("show", photo["image_id"][:10], "-f", "json").json()
+    assert as_json["image_id"] == photo["image_id"]
+    assert as_json["score"]["final_score"] == pytest.approx(photo["final_score"])
+    assert as_json["explanation"]["text"] == photo["explanation"]
+
+
+def test_show_unknown_photo_exits_4(run_cli: RunCli, photo_home: Path) -> None:
+    result = run_cli("show", "/nowhere/x.jpg")
+    assert result.code == 4
+    assert "not in the cache" in result.err
+
+
+def test_config_init_validate_and_schema(run_cli: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    assert run_cli("config", "init", str(path)).code == 0
+    assert run_cli("config", "init", str(path)).code == 2  # refuses to overwrite
+    ok = run_cli("config", "validate", str(path))
+    assert ok.code == 0
+    assert "valid" in ok.out
+    path.write_text(path.read_text().replace("composition: 0.4", "compositon: 0.4"))
+    bad = run_cli("config", "validate", str(path))
+    assert bad.code == 2
+    assert "compositon" in bad.err
+    schema = json.loads(run_cli("config", "schema").out)
+    assert "weights" in schema["properties"]
+
+
+def test_cache_stats_and_clear(run_cli: RunCli, folder: Path, photo_home: Path) -> None:
+    _score(run_cli, folder)
+    stats = json.loads(run_cli("cache", "stats", "--json").out)
+    assert stats["files"] == 6
+    assert stats["results"] == 6
+    assert stats["thumbnails"] == 6
+    assert run_cli("cache", "clear", "--yes").code == 0
+    stats = json.loads(run_cli("cache", "stats", "--json").out)
+    assert stats["files"] == 0
+    assert stats["thumbnails"] == 0
+    assert _score(run_cli, folder)["summary"]["analyzed"] == 6  # type: ignore[index]
+
+
+def test_stopping_a_run_keeps_finished_work_and_the_next_run_resumes(
+    folder: Path, photo_home: Path
+) -> None:
+    (folder / "more").mkdir()
+    for i in range(10):
+        make_camera_jpeg(folder / "more" / f"M_{i}.jpg", size=(800, 600), seed=100 + i)
+    settings = Settings(home=photo_home, workers=1)
+    stop = threading.Event()
+
+    class StopAfterThree(PipelineEvents):
+        done = 0
+
+        def photo_done(self, path: str, *, cached: bool) -> None:
+            self.done += 1
+            if self.done == 3:
+                stop.set()
+
+    with Cache(settings.cache_path) as cache:
+        first = analyze_paths(
+            [str(folder)],
+            cache=cache,
+            spec=local_spec(),
+            settings=settings,
+            events=StopAfterThree(),
+            stop=stop,
+        )
+        assert first.interrupted
+        assert 3 <= first.analyzed < 16
+        second = analyze_paths([str(folder)], cache=cache, spec=local_spec(), settings=settings)
+    assert not second.interrupted
+    assert second.cached == first.analyzed
+    assert second.analyzed == 16 - first.analyzed
+
+
+def test_a_killed_cli_run_resumes_without_redoing_finished_photos(
+    folder: Path, photo_home: Path
+) -> None:
+    (folder / "more").mkdir()
+    for i in range(24):
+        make_camera_jpeg(folder / "more" / f"K_{i:02d}.jpg", size=(1600, 1067), seed=200 + i)
+    env = {**os.environ, "PHOTO_SCORE_HOME": str(photo_home), "PHOTO_SCORE_WORKERS": "1"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "photo_score",
+        "score",
+        str(folder),
+        "-a",
+        "local",
+        "-q",
+        "-f",
+        "json",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = photo_home / "cache.sqlite3"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until some photos are committed
+        if db.exists():
+            with Cache(db) as cache:
+                if cache.stats()["results"] >= 3:
+                    break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Cache(db) as cache:
+        finished = cache.stats()["results"]
+    assert 3 <= finished < 30
+
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    summary = json.loads(rerun.stdout)["summary"]
+    assert summary["scored"] == 30
+    assert summary["cached"] == finished
+    assert summary["analyzed"] == 30 - finished
+
+
+def test_ctrl_c_stops_cleanly_keeps_work_and_exits_130(folder: Path, photo_home: Path) -> None:
+    (folder / "more").mkdir()
+    for i in range(24):
+        make_camera_jpeg(folder / "more" / f"C_{i:02d}.jpg", size=(1600, 1067), seed=300 + i)
+    env = {**os.environ, "PHOTO_SCORE_HOME": str(photo_home), "PHOTO_SCORE_WORKERS": "1"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "photo_score",
+        "score",
+        str(folder),
+        "-a",
+        "local",
+        "-q",
+        "-f",
+        "json",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    db = photo_home / "cache.sqlite3"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if db.exists():
+            with Cache(db) as cache:
+                if cache.stats()["results"] >= 2:
+                    break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    summary = json.loads(out)["summary"]  # the partial ranking is still printed
+    assert summary["interrupted"] is True
+    assert 2 <= summary["scored"] < 30
+    with Cache(db) as cache:
+        assert cache.stats()["results"] == summary["scored"]
