@@ -23,6 +23,7 @@ from photo_score.scoring.explanations import (
     Explanation,
     counterfactual,
     explain,
+    explain_many,
 )
 from photo_score.scoring.reducer import (
     PenaltyHit,
@@ -64,6 +65,7 @@ __all__ = [
     "default_config",
     "dump_config_yaml",
     "explain",
+    "explain_many",
     "load_config",
     "parse_config",
     "score_matrix",

@@ -195,9 +195,9 @@ def breakdown_at(arrays: ScoreArrays, i: int, config: ScoringConfig) -> ScoreBre
     final = float(arrays.final[i])
     if math.isnan(final):
         raise UnscorableError("no weighted attribute was measured; this photo has no score")
-    pre = float(arrays.contributions[i].sum())
+    pres, losts = points_lost(arrays, np.array([i], dtype=np.intp))
+    pre, lost = float(pres[0]), losts[0].tolist()
     factors = arrays.penalty_factors[i]
-    lost = _split_points_lost(pre * (1.0 - float(arrays.penalty_factor[i])), factors)
     hits = [
         PenaltyHit(
             attribute=p.attribute,
@@ -228,19 +228,26 @@ def score_one(attributes: Mapping[str, float], config: ScoringConfig) -> ScoreBr
     return breakdown_at(score_matrix(to_matrix([attributes]), config), 0, config)
 
 
-def _split_points_lost(total: float, factors: Array) -> list[float]:
-    """Share the points lost among penalties in proportion to −log(factor).
+def points_lost(arrays: ScoreArrays, rows: npt.NDArray[np.intp]) -> tuple[Array, Array]:
+    """Points before penalties (n,) and the points each penalty took (n, P) for ``rows``.
 
-    Multiplicative penalties have no natural order; the log share is order-free and adds
-    up to the total. A factor of 0 (max_penalty 1 at value 0) takes everything.
+    The one computation behind :class:`PenaltyHit` (``breakdown_at`` calls it with one row,
+    the batched explanations with many). The points lost (``pre × (1 − factor)``) are shared
+    among the penalties in proportion to −log(factor): multiplicative penalties have no
+    natural order, and the log share is order-free and adds up to the total. A factor of 0
+    (max_penalty 1 at value 0) takes everything, split evenly among the zeros.
     """
-    if total <= 0.0:
-        return [0.0] * len(factors)
+    pre = arrays.contributions[rows].sum(axis=1)  # summed left to right, as a row .sum()
+    factors = arrays.penalty_factors[rows]
+    total = (pre * (1.0 - arrays.penalty_factor[rows]))[:, None]
     zero = factors <= 0.0
-    if zero.any():
-        return [total / int(zero.sum()) if z else 0.0 for z in zero]
-    logs = -np.log(factors)
-    return [float(total * x / logs.sum()) for x in logs]
+    n_zero = zero.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = -np.log(factors)
+        by_log = total * logs / logs.sum(axis=1, keepdims=True)
+        by_zero = np.where(zero, total / n_zero, 0.0)
+    lost = np.where(total > 0.0, np.where(n_zero > 0, by_zero, by_log), 0.0)
+    return pre, lost
 
 
 def _or_none(x: np.float64) -> float | None:
