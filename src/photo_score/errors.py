@@ -11,8 +11,9 @@ bug and is reported as an internal error.
     │   ├── UnsupportedFormatError
     │   ├── CorruptImageError
     │   └── ImageTooLargeError  decompression bombs and absurd dimensions
-    ├── AnalyzerError           an analyzer could not produce a result
-    │   └── AnalyzerUnavailableError   e.g. no key, offline, no credits
+    ├── AnalyzerError           an analyzer could not produce a result for one photo
+    │   ├── AnalyzerUnavailableError   no key, key rejected, offline, no credits: stops a run
+    │   └── RunStoppedError     the run must stop (e.g. its cost budget is reached)
     ├── CacheError              the local cache is unusable (locked, newer schema, corrupt)
     └── NotFoundError           a photo or record the user named does not exist
 """
@@ -70,6 +71,10 @@ class AnalyzerError(PhotoScoreError):
 
 class AnalyzerUnavailableError(AnalyzerError):
     """No analyzer can serve the request (offline, no key, no credits)."""
+
+
+class RunStoppedError(AnalyzerError):
+    """The analyzer cannot go on with this run; finished photos are kept, none is failed."""
 
 
 class CacheError(PhotoScoreError):

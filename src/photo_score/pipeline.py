@@ -15,7 +15,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from photo_score.errors import AnalyzerError, PhotoError
+from photo_score.errors import (
+    AnalyzerError,
+    AnalyzerUnavailableError,
+    PhotoError,
+    RunStoppedError,
+)
 from photo_score.inference.base import Analyzer
 from photo_score.ingest.decode import prepare_photo
 from photo_score.ingest.discover import DiscoveredFile, discover
@@ -43,6 +48,9 @@ class PipelineEvents:
     def photo_failed(self, path: str, error: str) -> None:
         """One photo failed; the batch goes on."""
 
+    def analyzer_stats(self, stats: dict[str, float]) -> None:
+        """The analyzer's running counters (calls, retries, cost_usd…), after each photo."""
+
 
 @dataclass(frozen=True, slots=True)
 class PhotoEntry:
@@ -66,15 +74,33 @@ class AnalyzeReport:
     analyzed: int = 0
     cached: int = 0
     interrupted: bool = False
+    stopped_reason: str | None = None  # why the analyzer stopped the run early
+    not_analyzed: list[str] = field(default_factory=list)  # paths left for the next run
     elapsed_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class AnalyzerSpec:
-    """An analyzer's identity, plus a way to build it only when there is work."""
+    """An analyzer's identity, plus a way to build it only when there is work.
+
+    ``workers`` overrides the thread count: a remote analyzer waits on the network and
+    wants many photos in flight, a local one wants one thread per core.
+    """
 
     key: AnalyzerKey
     factory: Callable[[], Analyzer]
+    workers: int | None = None
+    preview_size: int | None = None  # decode this large once if the analyzer needs more
+
+
+@dataclass
+class Plan:
+    """What a run would do, worked out without hashing or decoding anything new."""
+
+    hits: list[PhotoEntry] = field(default_factory=list)
+    todo: list[tuple[DiscoveredFile, str | None]] = field(default_factory=list)
+    failures: list[PhotoFailure] = field(default_factory=list)
+    discovered: int = 0
 
 
 @dataclass(slots=True)
@@ -84,6 +110,34 @@ class _Outcome:
     metadata: PhotoMetadata | None = None
     result: AnalysisResult | None = None
     error: str | None = None
+    persist_error: bool = False  # a problem with the file itself, not with the analyzer
+    skipped: bool = False  # not analyzed because the run stopped
+
+
+def plan_paths(paths: Sequence[str], *, cache: Cache, key: AnalyzerKey) -> Plan:
+    """Discover photos and sort them into cache hits, work to do and known failures.
+
+    Unchanged files (same path, size and mtime) are neither re-hashed nor decoded; an
+    unchanged file that failed before is reported again without being decoded again.
+    """
+    plan = Plan()
+    files = list(discover(paths, on_error=lambda p, r: plan.failures.append(PhotoFailure(p, r))))
+    plan.discovered = len(files)
+    indexed = cache.lookup_paths([f.path for f in files])
+    failed_before = cache.lookup_failures([f.path for f in files])
+    done_ids = cache.result_ids(key)
+    for f in files:
+        known = indexed.get(f.path)
+        unchanged = known is not None and (known.size, known.mtime_ns) == (f.size, f.mtime_ns)
+        if known is not None and unchanged and known.image_id in done_ids:
+            plan.hits.append(PhotoEntry(f.path, known.image_id))
+            continue
+        failure = failed_before.get(f.path)
+        if failure is not None and (failure.size, failure.mtime_ns) == (f.size, f.mtime_ns):
+            plan.failures.append(PhotoFailure(f.path, failure.error))
+            continue
+        plan.todo.append((f, known.image_id if known is not None and unchanged else None))
+    return plan
 
 
 def analyze_paths(
@@ -97,53 +151,33 @@ def analyze_paths(
 ) -> AnalyzeReport:
     """Discover photos under ``paths`` and make sure each has a result from ``spec``.
 
-    Unchanged files (same path, size and mtime) are neither re-hashed nor decoded; an
-    unchanged file that failed before is reported again without being decoded again.
-    Setting ``stop`` (or Ctrl-C) ends the run early with everything finished kept.
+    Setting ``stop`` (or Ctrl-C) ends the run early with everything finished kept. An
+    analyzer that cannot go on (no credits, budget reached) also stops it: the photos it
+    did not reach are listed in ``not_analyzed``, not recorded as failures.
     """
     events = events or PipelineEvents()
     stop = stop or threading.Event()
     started = time.perf_counter()
-    report = AnalyzeReport()
+    plan = plan_paths(paths, cache=cache, key=spec.key)
+    report = AnalyzeReport(discovered=plan.discovered, failures=list(plan.failures))
 
-    def on_discover_error(path: str, reason: str) -> None:
-        report.failures.append(PhotoFailure(path, reason))
-        events.photo_failed(path, reason)
-
-    files = list(discover(paths, on_error=on_discover_error))
-    report.discovered = len(files)
-    indexed = cache.lookup_paths([f.path for f in files])
-    failed_before = cache.lookup_failures([f.path for f in files])
-    done_ids = frozenset(cache.result_ids(spec.key))
-
-    todo: list[tuple[DiscoveredFile, str | None]] = []
-    hits: list[PhotoEntry] = []
-    for f in files:
-        known = indexed.get(f.path)
-        unchanged = known is not None and (known.size, known.mtime_ns) == (f.size, f.mtime_ns)
-        if known is not None and unchanged and known.image_id in done_ids:
-            hits.append(PhotoEntry(f.path, known.image_id))
-            continue
-        failure = failed_before.get(f.path)
-        if failure is not None and (failure.size, failure.mtime_ns) == (f.size, f.mtime_ns):
-            report.failures.append(PhotoFailure(f.path, failure.error))
-            continue
-        todo.append((f, known.image_id if known is not None and unchanged else None))
-
-    events.discovered(len(files), len(todo))
-    for entry in hits:
+    events.discovered(plan.discovered, len(plan.todo))
+    for entry in plan.hits:
         report.entries.append(entry)
         report.cached += 1
         events.photo_done(entry.path, cached=True)
     for known_failure in report.failures:
         events.photo_failed(known_failure.path, known_failure.error)
 
-    if todo:
+    if plan.todo:
+        done_ids = frozenset(cache.result_ids(spec.key))
         try:
-            _analyze_todo(todo, cache, spec, settings, done_ids, events, stop, report)
+            _analyze_todo(plan.todo, cache, spec, settings, done_ids, events, stop, report)
         except KeyboardInterrupt:
             report.interrupted = True
-    report.interrupted = report.interrupted or stop.is_set()
+    report.interrupted = report.interrupted or (stop.is_set() and report.stopped_reason is None)
+    finished = {e.path for e in report.entries} | {f.path for f in report.failures}
+    report.not_analyzed = [f.path for f, _ in plan.todo if f.path not in finished]
     report.elapsed_s = time.perf_counter() - started
     return report
 
@@ -160,6 +194,7 @@ def _analyze_todo(
 ) -> None:
     analyzer = spec.factory()
     thumbnails = ThumbnailStore(settings.thumbnails_dir, settings.thumbnail_size)
+    stop_reason: list[str] = []
 
     def work(file: DiscoveredFile, image_id: str | None) -> _Outcome:
         outcome = _Outcome(file)
@@ -170,7 +205,7 @@ def _analyze_todo(
             photo = prepare_photo(
                 file.path,
                 outcome.image_id,
-                preview_size=settings.preview_size,
+                preview_size=preview_size,
                 max_pixels=settings.max_pixels,
             )
             outcome.metadata = photo.metadata
@@ -179,6 +214,11 @@ def _analyze_todo(
             outcome.result = analyzer.analyze(photo)
         except PhotoError as exc:
             outcome.error = exc.reason
+            outcome.persist_error = True
+        except (AnalyzerUnavailableError, RunStoppedError) as exc:
+            stop_reason.append(str(exc))  # the run ends; this photo is left for the next one
+            stop.set()
+            outcome.skipped = True
         except AnalyzerError as exc:
             outcome.error = f"analysis failed: {exc}"
         except OSError as exc:
@@ -199,6 +239,8 @@ def _analyze_todo(
             for o in pending:
                 _store(cache, o)
         for o in pending:
+            if o.skipped:
+                continue
             if o.error is not None:
                 report.failures.append(PhotoFailure(o.file.path, o.error))
                 events.photo_failed(o.file.path, o.error)
@@ -210,13 +252,16 @@ def _analyze_todo(
                 else:
                     report.cached += 1
                 events.photo_done(o.file.path, cached=o.result is None)
+        events.analyzer_stats(analyzer.stats())
         pending.clear()
         last_commit = time.monotonic()
 
     queue = iter(todo)
-    limit = settings.workers * 2  # bounded in-flight work keeps memory flat
+    workers = spec.workers or settings.workers
+    preview_size = max(settings.preview_size, spec.preview_size or 0)
+    limit = workers * 2  # bounded in-flight work keeps memory flat
     in_flight: set[Future[_Outcome]] = set()
-    pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="analyze")
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analyze")
     try:
         while True:
             while not stop.is_set() and len(in_flight) < limit:
@@ -240,6 +285,8 @@ def _analyze_todo(
         pending.extend(f.result() for f in in_flight if f.done() and not f.cancelled())
         flush()
         analyzer.close()
+        if stop_reason:
+            report.stopped_reason = stop_reason[0]
 
 
 def _wait(in_flight: set[Future[_Outcome]]) -> tuple[set[Future[_Outcome]], set[Future[_Outcome]]]:
@@ -248,8 +295,12 @@ def _wait(in_flight: set[Future[_Outcome]]) -> tuple[set[Future[_Outcome]], set[
 
 
 def _store(cache: Cache, o: _Outcome) -> None:
+    """Only file problems are remembered as failures; an analyzer hiccup is retried."""
+    if o.skipped:
+        return
     if o.error is not None:
-        cache.record_failure(o.file.path, o.file.size, o.file.mtime_ns, o.error)
+        if o.persist_error:
+            cache.record_failure(o.file.path, o.file.size, o.file.mtime_ns, o.error)
         return
     assert o.image_id is not None
     if o.metadata is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     openrouter_base_url: str = Field(
         default="https://openrouter.ai/api/v1", validation_alias="OPENROUTER_BASE_URL"
     )
+    # Whether the vision endpoint is a free server on this machine/LAN (no key, no cost) or
+    # a paid remote one. "auto" decides from the base URL; say "remote" for a local proxy
+    # that forwards to a paid service.
+    vision_endpoint: Literal["auto", "local", "remote"] = "auto"
 
     @cached_property
     def cache_path(self) -> Path:

@@ -29,6 +29,7 @@ class ProgressEvents(PipelineEvents):
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             TextColumn("{task.fields[failed]}"),
+            TextColumn("{task.fields[calls]}"),
             TimeElapsedColumn(),
             TextColumn("eta"),
             TimeRemainingColumn(),
@@ -52,7 +53,7 @@ class ProgressEvents(PipelineEvents):
         self._progress.stop()
 
     def discovered(self, total: int, to_analyze: int) -> None:
-        self._task = self._progress.add_task("score", total=total, rate="", failed="")
+        self._task = self._progress.add_task("score", total=total, rate="", failed="", calls="")
 
     def _advance(self) -> None:
         if self._task is None:
@@ -72,3 +73,13 @@ class ProgressEvents(PipelineEvents):
     def photo_failed(self, path: str, error: str) -> None:
         self._failed += 1
         self._advance()
+
+    def analyzer_stats(self, stats: dict[str, float]) -> None:
+        """Vision runs show their calls, retries and spending so far."""
+        if self._task is None or not stats:
+            return
+        parts = [f"{int(stats.get('calls', 0))} calls"]
+        if stats.get("retries"):
+            parts.append(f"{int(stats['retries'])} retries")
+        parts.append(f"${stats.get('cost_usd', 0.0):.3f}")
+        self._progress.update(self._task, calls=" · ".join(parts))

@@ -16,12 +16,13 @@ from photo_score.cli.options import (
 )
 from photo_score.cli.output import OutputFormat, emit, table_limit
 from photo_score.cli.progress import ProgressEvents
+from photo_score.errors import UsageError
 from photo_score.inference.registry import resolve_analyzer
-from photo_score.pipeline import analyze_paths
-from photo_score.report import RunResult, failures_to_errors, rank_entries, summarize
-from photo_score.scoring import load_config
+from photo_score.pipeline import analyze_paths, plan_paths
+from photo_score.report import ErrorItem, RunResult, failures_to_errors, rank_entries, summarize
+from photo_score.scoring import ScoringConfig, load_config
 from photo_score.settings import get_settings
-from photo_score.storage.cache import Cache
+from photo_score.storage.cache import AnalyzerKey, Cache
 
 EXIT_PARTIAL = 1
 EXIT_INTERRUPTED = 130
@@ -37,12 +38,25 @@ def score(
     output: OutputOption = None,
     limit: LimitOption = 25,
     quiet: QuietOption = False,
+    max_cost: Annotated[
+        float | None,
+        typer.Option("--max-cost", help="Stop before vision-model spending exceeds this (USD)."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Say what would be analyzed and its cost; call nothing."),
+    ] = False,
 ) -> int:
     """Score every photo under PATHS and print the ranking, best first."""
     cfg = load_config(config)  # an invalid config is refused before any work starts
+    if max_cost is not None and max_cost < 0:
+        raise UsageError("--max-cost must be zero or more")
     settings = get_settings()
-    spec = resolve_analyzer(analyzer, settings)
     with Cache(settings.cache_path) as cache:
+        spec = resolve_analyzer(analyzer, settings, cfg, cache, max_cost=max_cost)
+        if dry_run:
+            _dry_run([str(p) for p in paths], cache, spec.key, cfg)
+            return 0
         with ProgressEvents(enabled=not quiet) as events:
             report = analyze_paths(
                 [str(p) for p in paths], cache=cache, spec=spec, settings=settings, events=events
@@ -50,7 +64,12 @@ def score(
         ranking = rank_entries(
             report.entries, cache=cache, config=cfg, key=spec.key, limit=table_limit(fmt, limit)
         )
-    errors = failures_to_errors(report.failures) + ranking.errors
+    reason = report.stopped_reason or "interrupted"
+    errors = (
+        failures_to_errors(report.failures)
+        + ranking.errors
+        + [ErrorItem(path=p, error=f"not analyzed: {reason}") for p in report.not_analyzed]
+    )
     summary = summarize(
         ranking,
         errors,
@@ -63,6 +82,30 @@ def score(
         elapsed_s=report.elapsed_s,
     )
     emit(RunResult(photos=ranking.photos, errors=errors, summary=summary), fmt, output)
+    if report.stopped_reason:
+        typer.echo(f"photo-score: stopped early: {report.stopped_reason}", err=True)
     if report.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_PARTIAL if errors else 0
+
+
+def _dry_run(paths: list[str], cache: Cache, key: AnalyzerKey, cfg: ScoringConfig) -> None:
+    plan = plan_paths(paths, cache=cache, key=key)
+    n = len(plan.todo)
+    line = (
+        f"{plan.discovered} photos: {len(plan.hits)} already analyzed, "
+        f"{len(plan.failures)} known failures, {n} to analyze with {key.analyzer}"
+    )
+    if key.analyzer == "openrouter":
+        from photo_score.inference.batch import estimate
+        from photo_score.inference.client import is_local_url
+
+        settings = get_settings()
+        local = settings.vision_endpoint == "local" or (
+            settings.vision_endpoint == "auto" and is_local_url(settings.openrouter_base_url)
+        )
+        calls, cost = estimate(n, cfg, base_url=None if not local else settings.openrouter_base_url)
+        line += f": about {calls} calls, at most ${cost:.2f} (a deliberately high estimate)"
+    else:
+        line += " (free, on this computer)"
+    typer.echo(line)

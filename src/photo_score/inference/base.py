@@ -23,5 +23,9 @@ class Analyzer(ABC):
     def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
         """Analyze one photo. Raise :class:`photo_score.errors.AnalyzerError` on failure."""
 
+    def stats(self) -> dict[str, float]:
+        """Running counters for progress displays (calls, retries, cost_usd…); may be empty."""
+        return {}
+
     def close(self) -> None:  # noqa: B027 - optional hook, most analyzers hold nothing
         """Release resources (HTTP clients, models)."""

@@ -112,6 +112,7 @@ def client_options(
         timeout_s=vision.timeout_s,
         max_retries=vision.max_retries,
         max_cost=max_cost,
+        local=None if settings.vision_endpoint == "auto" else settings.vision_endpoint == "local",
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from photo_score.errors import AnalyzerError
+from photo_score.errors import RunStoppedError
 
 # A deliberately high guess for one call before any reply has shown the real price: a
 # ~1.5k-px image plus prompt on a mid-priced vision model is typically $0.0005-0.002.
@@ -18,7 +18,7 @@ DEFAULT_CALL_COST_USD = 0.003
 _MARGIN = 1.25
 
 
-class BudgetExceeded(AnalyzerError):
+class BudgetExceeded(RunStoppedError):
     """The next call could take the run past ``--max-cost``; nothing was sent."""
 
 

@@ -63,6 +63,12 @@ class OpenRouterAnalyzer(Analyzer):
     def cost_usd(self) -> float:
         return 0.0 if self._client is None else self._client.stats.cost_usd
 
+    def stats(self) -> dict[str, float]:
+        if self._client is None:
+            return {}
+        stats = self._client.stats
+        return {"calls": stats.requests, "retries": stats.retries, "cost_usd": stats.cost_usd}
+
     def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
         pipeline = self._start()
         priority = next(self._priority)

@@ -138,7 +138,7 @@ class VisionConfig(_Section):
 
     image_long_edge: Annotated[int, Field(ge=512, le=4096, strict=True)] = 1536
     max_concurrency: Annotated[int, Field(ge=1, strict=True)] = 16
-    requests_per_minute: Annotated[int, Field(ge=1, strict=True)] = 120
+    requests_per_minute: Annotated[int, Field(ge=1, strict=True)] = 600
     timeout_s: Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)] = 90.0
     max_retries: Annotated[int, Field(ge=0, strict=True)] = 5
     tasks: dict[TaskName, Annotated[tuple[ModelSpec, ...], Field(min_length=1)]] = Field(
