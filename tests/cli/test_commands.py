@@ -149,37 +149,35 @@ def test_stopping_a_run_keeps_finished_work_and_the_next_run_resumes(
     assert second.analyzed == 16 - first.analyzed
 
 
-def test_a_killed_cli_run_resumes_without_redoing_finished_photos(
-    folder: Path, photo_home: Path
-) -> None:
+def _start_scoring(
+    folder: Path, home: Path, seed: int, *, wait_for: int
+) -> tuple[subprocess.Popen[str], list[str], dict[str, str]]:
+    """Start `photo-score score` on 30 photos in a child; return once ``wait_for`` are saved."""
     (folder / "more").mkdir()
     for i in range(24):
-        make_camera_jpeg(folder / "more" / f"K_{i:02d}.jpg", size=(1600, 1067), seed=200 + i)
-    env = {**os.environ, "PHOTO_SCORE_HOME": str(photo_home), "PHOTO_SCORE_WORKERS": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "photo_score",
-        "score",
-        str(folder),
-        "-a",
-        "local",
-        "-q",
-        "-f",
-        "json",
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    db = photo_home / "cache.sqlite3"
+        make_camera_jpeg(folder / "more" / f"P_{i:02d}.jpg", size=(1600, 1067), seed=seed + i)
+    env = {**os.environ, "PHOTO_SCORE_HOME": str(home), "PHOTO_SCORE_WORKERS": "1"}
+    cmd = [sys.executable, "-m", "photo_score", "score", str(folder), "-a", "local", "-q"]
+    cmd += ["-f", "json"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    db = home / "cache.sqlite3"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until some photos are committed
         if db.exists():
             with Cache(db) as cache:
-                if cache.stats()["results"] >= 3:
+                if cache.stats()["results"] >= wait_for:
                     break
         time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    with Cache(db) as cache:
+    return proc, cmd, env
+
+
+def test_a_killed_cli_run_resumes_without_redoing_finished_photos(
+    folder: Path, photo_home: Path
+) -> None:
+    proc, cmd, env = _start_scoring(folder, photo_home, 200, wait_for=3)
+    proc.kill()  # SIGKILL: no chance to clean up
+    proc.communicate()
+    with Cache(photo_home / "cache.sqlite3") as cache:
         finished = cache.stats()["results"]
     assert 3 <= finished < 30
 
@@ -191,36 +189,12 @@ def test_a_killed_cli_run_resumes_without_redoing_finished_photos(
 
 
 def test_ctrl_c_stops_cleanly_keeps_work_and_exits_130(folder: Path, photo_home: Path) -> None:
-    (folder / "more").mkdir()
-    for i in range(24):
-        make_camera_jpeg(folder / "more" / f"C_{i:02d}.jpg", size=(1600, 1067), seed=300 + i)
-    env = {**os.environ, "PHOTO_SCORE_HOME": str(photo_home), "PHOTO_SCORE_WORKERS": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "photo_score",
-        "score",
-        str(folder),
-        "-a",
-        "local",
-        "-q",
-        "-f",
-        "json",
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    db = photo_home / "cache.sqlite3"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if db.exists():
-            with Cache(db) as cache:
-                if cache.stats()["results"] >= 2:
-                    break
-        time.sleep(0.05)
+    proc, _, _ = _start_scoring(folder, photo_home, 300, wait_for=2)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     summary = json.loads(out)["summary"]  # the partial ranking is still printed
     assert summary["interrupted"] is True
     assert 2 <= summary["scored"] < 30
-    with Cache(db) as cache:
+    with Cache(photo_home / "cache.sqlite3") as cache:
         assert cache.stats()["results"] == summary["scored"]
