@@ -1,0 +1,166 @@
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "./App";
+import type { Api } from "./api/api";
+import { ApiError } from "./api/errors";
+import { createMockApi } from "./api/mock";
+
+function setup(api: Api = createMockApi({ photos: 20_000, latencyMs: 0 }), search = "") {
+  window.history.replaceState(null, "", "/" + search);
+  return { api, ...render(<App api={api} />) };
+}
+
+const cards = () => screen.queryAllByTestId("photo-card");
+
+beforeEach(() => {
+  window.history.replaceState(null, "", "/");
+});
+
+describe("library", () => {
+  it("mounts only the visible cards of a 20,000-photo library, ranked", async () => {
+    setup();
+    await waitFor(() => expect(cards().length).toBeGreaterThan(0));
+    expect(screen.getByText("20,000 photos")).toBeTruthy();
+    // jsdom has no layout: the grid assumes 1000×800, so a handful of rows are mounted.
+    expect(cards().length).toBeLessThan(60);
+    const ranks = cards().map((c) => Number(c.dataset.rank));
+    expect(ranks.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+    const scores = cards().map((c) => Number(c.dataset.score));
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores); // best first
+    expect(cards()[0]!.dataset.imageId).toMatch(/^[0-9a-f]+$/);
+  });
+
+  it("offers the sort keys and keeps the sort in the URL", async () => {
+    setup();
+    const select = (await screen.findByTestId("sort-select")) as HTMLSelectElement;
+    expect([...select.options].map((o) => o.value)).toContain("score");
+    fireEvent.change(select, { target: { value: "name" } });
+    await waitFor(() => expect(window.location.search).toContain("sort=name"));
+    await waitFor(() => expect(cards()[0]?.getAttribute("aria-label")).toMatch(/^DSC_01000\.JPG/));
+  });
+
+  it("opens the viewer on a card, steps with the arrows and closes with Esc", async () => {
+    setup();
+    await waitFor(() => expect(cards().length).toBeGreaterThan(2));
+    const second = cards()[1]!.dataset.imageId!;
+    const third = cards()[2]!.dataset.imageId!;
+    fireEvent.click(cards()[1]!);
+    const viewer = await screen.findByTestId("viewer");
+    expect(viewer.dataset.imageId).toBe(second);
+    await waitFor(() => expect(within(viewer).getByTestId("viewer-score").textContent).toMatch(/\d/));
+    expect(window.location.search).toContain(`photo=${second}`);
+    fireEvent.keyDown(window, { key: "ArrowRight" });
+    await waitFor(() => expect(screen.getByTestId("viewer").dataset.imageId).toBe(third));
+    fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("viewer")).toBeNull());
+    expect(window.location.search).not.toContain("photo=");
+  });
+
+  it("reopens the photo the URL names after a reload", async () => {
+    const api = createMockApi({ photos: 50, latencyMs: 0 });
+    const page = await api.photos({ sort: "score", order: "desc" }, 0, 10);
+    const id = page.items[4]!.image_id;
+    setup(api, `?photo=${id}&i=4`);
+    const viewer = await screen.findByTestId("viewer");
+    expect(viewer.dataset.imageId).toBe(id);
+  });
+
+  it("shows a field error from the one error shape when a folder is refused", async () => {
+    setup(createMockApi({ photos: 10, latencyMs: 0 }));
+    fireEvent.change(await screen.findByTestId("add-folder-input"), { target: { value: "relative/path" } });
+    fireEvent.click(screen.getByTestId("add-folder-submit"));
+    expect((await screen.findByRole("alert")).textContent).toContain("not an absolute folder path");
+  });
+
+  it("starts a job and shows its live progress", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      setup(createMockApi({ photos: 10, latencyMs: 0 }));
+      fireEvent.click(await screen.findByTestId("score-button"));
+      const progress = await screen.findByTestId("job-progress");
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(1100);
+      });
+      expect(progress.textContent).toMatch(/50 \/ 400 photos/);
+      expect(progress.textContent).toMatch(/photos\/s/);
+      expect(progress.textContent).toMatch(/ETA/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("says so when the library is empty", async () => {
+    setup(createMockApi({ photos: 0, latencyMs: 0 }));
+    expect(await screen.findByText("No photos yet")).toBeTruthy();
+  });
+});
+
+describe("app shell", () => {
+  it("switches screens from the nav and keeps the view in the URL", async () => {
+    setup(createMockApi({ photos: 100, latencyMs: 0 }));
+    fireEvent.click(screen.getByTestId("nav-dashboard"));
+    expect(await screen.findByText("Score distribution")).toBeTruthy();
+    expect(window.location.search).toBe("?view=dashboard");
+    fireEvent.click(screen.getByTestId("nav-insights"));
+    expect(await screen.findByTestId("insights-unavailable")).toBeTruthy();
+    expect(screen.getByTestId("account-status").textContent).toMatch(/Cloud features not configured/);
+  });
+
+  it("shows the offline banner when the engine cannot be reached", async () => {
+    const api = createMockApi({ photos: 10, latencyMs: 0 });
+    api.health = () => Promise.reject(new TypeError("Failed to fetch"));
+    setup(api);
+    expect(await screen.findByTestId("offline-banner")).toBeTruthy();
+  });
+
+  it("shows API errors in the error banner", async () => {
+    const api = createMockApi({ photos: 10, latencyMs: 0 });
+    api.jobs = () => Promise.reject(new ApiError("internal", "The job list is unreadable.", 500));
+    setup(api);
+    expect((await screen.findByTestId("error-banner")).textContent).toContain("The job list is unreadable.");
+  });
+});
+
+describe("scoring config", () => {
+  it("re-ranks live when a weight slider moves, then saves", async () => {
+    const api = createMockApi({ photos: 300, latencyMs: 0 });
+    const preview = vi.spyOn(api, "previewConfig");
+    const save = vi.spyOn(api, "saveConfig");
+    setup(api, "?view=config");
+    await waitFor(() => expect(cards().length).toBe(24));
+    const before = cards().map((c) => c.dataset.imageId);
+    const callsBefore = preview.mock.calls.length;
+    for (const [attr, v] of [["composition", "0"], ["subject_strength", "0"], ["visual_appeal", "1"]] as const) {
+      fireEvent.input(screen.getByTestId(`weight-slider-${attr}`), { target: { value: v } });
+    }
+    await waitFor(() => expect(cards().map((c) => c.dataset.imageId)).not.toEqual(before), { timeout: 2000 });
+    // Debounced: three quick moves make one preview call, not three.
+    expect(preview.mock.calls.length - callsBefore).toBe(1);
+    expect(screen.getByTestId("rank-summary").textContent).toMatch(/change place/);
+    expect(screen.getByText("Unsaved changes")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("config-save"));
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
+    expect(save.mock.calls[0]![0].weights.aesthetic).toEqual({ composition: 0, subject_strength: 0, visual_appeal: 1 });
+  });
+
+  it("shows a validation error from the API", async () => {
+    const api = createMockApi({ photos: 30, latencyMs: 0 });
+    setup(api, "?view=config");
+    await screen.findByTestId("category-slider-aesthetic");
+    fireEvent.input(screen.getByTestId("category-slider-aesthetic"), { target: { value: "0" } });
+    fireEvent.input(screen.getByTestId("category-slider-technical"), { target: { value: "0" } });
+    fireEvent.click(screen.getByTestId("config-save"));
+    expect((await screen.findByTestId("config-error")).textContent).toContain("category_weights");
+  });
+
+  it("keeps an unsaved draft across a reload", async () => {
+    const api = createMockApi({ photos: 30, latencyMs: 0 });
+    const first = setup(api, "?view=config");
+    const slider = (await screen.findByTestId("weight-slider-sharpness")) as HTMLInputElement;
+    fireEvent.input(slider, { target: { value: "0.9" } });
+    await waitFor(() => expect(localStorage.getItem("ps.configDraft")).toContain("0.9"));
+    first.unmount();
+    setup(api, "?view=config");
+    await waitFor(() => expect((screen.getByTestId("weight-slider-sharpness") as HTMLInputElement).value).toBe("0.9"));
+  });
+});

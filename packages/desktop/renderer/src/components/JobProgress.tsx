@@ -1,0 +1,64 @@
+import type { Job } from "../api/types";
+import { formatEta, formatNumber, formatRate, percent } from "../lib/format";
+
+const STATE_LABEL: Record<string, string> = {
+  queued: "Queued",
+  running: "Scoring",
+  done: "Finished",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** Live progress of one scan+score job: done/total, rate, ETA and failures. */
+export function JobProgress({ job, onCancel, onDismiss }: { job: Job; onCancel?: (id: string) => void; onDismiss?: (id: string) => void }) {
+  const pct = percent(job.done, job.total ?? 0);
+  const active = job.state === "running" || job.state === "queued";
+  return (
+    <div className="job" data-testid="job-progress" data-state={job.state} aria-live="polite">
+      <div>
+        <div>
+          <strong>{STATE_LABEL[job.state] ?? job.state}</strong>{" "}
+          <span>
+            {formatNumber(job.done)} / {job.total ? formatNumber(job.total) : "…"} photos
+          </span>
+          {job.analyzer ? <span className="muted"> · {job.analyzer}</span> : null}
+        </div>
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label="Scoring progress"
+          aria-valuemin={0}
+          aria-valuemax={job.total || 100}
+          aria-valuetext={job.total ? `${job.done} of ${job.total} photos` : "Finding photos"}
+          aria-valuenow={job.done}
+        >
+          <div style={{ width: `${pct}%` }} />
+        </div>
+      </div>
+      <div className="muted">
+        {active ? (
+          <>
+            {job.total === null ? "Finding photos…" : <>{formatRate(job.rate)} · ETA {formatEta(job.eta_s)}</>}
+            {job.cached > 0 ? <span> · {formatNumber(job.cached)} from cache</span> : null}
+          </>
+        ) : (
+          job.error ?? ""
+        )}
+        {job.failed > 0 ? (
+          <span className="sank" title="These files could not be read or scored; the rest went on.">
+            {" "}
+            · {formatNumber(job.failed)} failed
+          </span>
+        ) : null}
+      </div>
+      <div>
+        {active && onCancel ? <button onClick={() => onCancel(job.id)}>Cancel</button> : null}
+        {!active && onDismiss ? (
+          <button onClick={() => onDismiss(job.id)} aria-label="Hide this finished job">
+            ✕
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}

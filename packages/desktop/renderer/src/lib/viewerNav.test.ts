@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { CLOSED, keyToAction, viewerReducer, type ViewerState } from "./viewerNav";
+
+const open: ViewerState = viewerReducer(CLOSED, { type: "open", index: 3, id: "d", total: 5 });
+
+describe("viewer navigation", () => {
+  it("steps through the sort order and forgets the id until it is resolved", () => {
+    const next = viewerReducer(open, { type: "next" });
+    expect(next).toEqual({ open: true, index: 4, id: null, total: 5 });
+    expect(viewerReducer(next, { type: "resolved", index: 4, id: "e" }).id).toBe("e");
+    expect(viewerReducer(open, { type: "prev" }).index).toBe(2);
+  });
+
+  it("stops at both ends", () => {
+    const last = viewerReducer(open, { type: "last" });
+    expect(last.index).toBe(4);
+    expect(viewerReducer(last, { type: "next" })).toBe(last);
+    const first = viewerReducer(open, { type: "first" });
+    expect(viewerReducer(first, { type: "prev" })).toBe(first);
+  });
+
+  it("ignores a late lookup for a photo the user already left", () => {
+    const moved = viewerReducer(viewerReducer(open, { type: "next" }), { type: "prev" });
+    expect(viewerReducer(moved, { type: "resolved", index: 4, id: "e" })).toBe(moved);
+  });
+
+  it("closes with Esc and does nothing while closed", () => {
+    const closed = viewerReducer(open, { type: "close" });
+    expect(closed.open).toBe(false);
+    expect(viewerReducer(closed, { type: "next" })).toBe(closed);
+  });
+
+  it("keeps the index inside a shrinking list and closes on an empty one", () => {
+    const s = viewerReducer(open, { type: "total", total: 2 });
+    expect(s.index).toBe(1);
+    expect(s.id).toBeNull();
+    expect(viewerReducer(open, { type: "total", total: 0 }).open).toBe(false);
+  });
+
+  it("maps keys to actions", () => {
+    expect(keyToAction("ArrowRight")).toEqual({ type: "next" });
+    expect(keyToAction("ArrowLeft")).toEqual({ type: "prev" });
+    expect(keyToAction("Escape")).toEqual({ type: "close" });
+    expect(keyToAction("a")).toBeNull();
+  });
+});
