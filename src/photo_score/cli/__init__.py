@@ -16,10 +16,13 @@ import sys
 import typer
 
 from photo_score.cli import (
+    app_cmd,
     cache_cmd,
     config_cmd,
+    insights_cmd,
     rescore_cmd,
     score_cmd,
+    serve_cmd,
     show_cmd,
 )
 from photo_score.errors import PhotoScoreError
@@ -34,8 +37,11 @@ app = typer.Typer(
 app.command("score")(score_cmd.score)
 app.command("rescore")(rescore_cmd.rescore)
 app.command("show")(show_cmd.show)
+app.command("insights")(insights_cmd.insights)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(cache_cmd.app, name="cache")
+app.command("serve")(serve_cmd.serve)
+app.command("app")(app_cmd.app)
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1

@@ -66,6 +66,26 @@ def prepare_photo(
     return photo
 
 
+def prepare_bytes(
+    data: bytes,
+    image_id: str,
+    *,
+    label: str = "upload",
+    preview_size: int = 1024,
+    max_pixels: int = 250_000_000,
+) -> PreparedPhoto:
+    """:func:`prepare_photo` for an image held in memory (an upload); nothing touches disk.
+
+    Same formats, pixel limit, orientation and errors (named by ``label``); RAW is not
+    accepted from memory.
+    """
+    if not data:
+        raise CorruptImageError(label, "file is empty (0 bytes)")
+    metadata, preview = _prepare_pillow(BytesIO(data), label, "", preview_size, max_pixels)
+    preview.setflags(write=False)
+    return PreparedPhoto(image_id, label, metadata, preview)
+
+
 def _prepare(path: str, image_id: str, preview_size: int, max_pixels: int) -> PreparedPhoto:
     ext = os.path.splitext(path)[1].lower()
     try:

@@ -444,3 +444,21 @@ class Cache:
         with self._lock:
             data_version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
             return data_version, int(self._conn.total_changes)
+
+    def metadata_json(self, image_ids: Sequence[str]) -> dict[str, str]:
+        """Raw metadata JSON per image (for bulk readers that parse only a few fields).
+
+        Large requests scan the table once, like :meth:`load_attributes`.
+        """
+        if len(image_ids) > _SCAN_ABOVE:
+            wanted = set(image_ids)
+            rows = self._query("SELECT image_id, metadata FROM images")
+            return {image_id: raw for image_id, raw in rows if image_id in wanted}
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(image_ids))):
+            marks = ",".join("?" * len(chunk))
+            for image_id, raw in self._query(
+                f"SELECT image_id, metadata FROM images WHERE image_id IN ({marks})", chunk
+            ):
+                out[image_id] = raw
+        return out

@@ -1,0 +1,34 @@
+"""One router per resource; ``api_router`` gathers them under /api."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from photo_score_sidecar.errors import ERROR_RESPONSES
+from photo_score_sidecar.routers import (
+    account,
+    config,
+    dashboard,
+    events,
+    files,
+    health,
+    jobs,
+    libraries,
+    photos,
+    settings,
+)
+
+api_router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+for module in (
+    health,
+    libraries,
+    jobs,
+    events,
+    photos,
+    files,
+    config,
+    dashboard,
+    settings,
+    account,
+):
+    api_router.include_router(module.router)

@@ -1,0 +1,90 @@
+"""Request and response bodies that exist only at the HTTP edge (the rest are core models)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from photo_score.catalog import LibraryStats, PhotoPage, PhotoQuery
+from photo_score.jobs import JobProgress
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    pid: int
+
+
+class LibraryFolderOut(BaseModel):
+    id: int
+    path: str
+    name: str
+    added_at: str
+    exists: bool
+    photo_count: int
+    scored_count: int
+
+
+class AddFolder(BaseModel):
+    path: str = Field(min_length=1, description="A folder on this computer.")
+
+
+class StartJob(BaseModel):
+    folder: str | None = Field(
+        default=None, description="A folder inside the library; default: every library folder."
+    )
+    folder_id: int | None = Field(default=None, description="A library folder id instead.")
+    analyzer: Literal["local", "auto", "openrouter"] = "local"
+
+
+class ConfigOut(BaseModel):
+    name: str
+    yaml: str
+    parsed: dict[str, Any]
+    schema_: dict[str, Any] = Field(alias="schema")
+    fingerprint: str
+    source: Literal["default", "file"]
+    path: str
+
+    model_config = {"populate_by_name": True}
+
+
+class ConfigIn(BaseModel):
+    """A config as YAML text, or as the parsed mapping (what ``GET /api/config`` returns)."""
+
+    yaml: str | None = None
+    config: dict[str, Any] | None = None
+
+
+class ConfigPreviewIn(ConfigIn):
+    query: PhotoQuery = Field(default_factory=PhotoQuery)
+
+
+class ConfigPreviewOut(BaseModel):
+    fingerprint: str
+    page: PhotoPage
+    stats: LibraryStats
+
+
+class Dashboard(BaseModel):
+    stats: LibraryStats
+    jobs: list[JobProgress]  # queued and running
+    libraries: int
+
+
+class SettingsOut(BaseModel):
+    openrouter_key_set: bool
+    source: Literal["keyring", "file", "environment", "none"]
+    secret_backend: Literal["keyring", "file"]
+    home: str
+    workers: int
+
+
+class OpenRouterKeyIn(BaseModel):
+    key: str = Field(min_length=1, max_length=4096)
+
+
+class AccountStatus(BaseModel):
+    available: bool
+    reason: str | None = None

@@ -1,0 +1,63 @@
+"""The user's active scoring config: ``$PHOTO_SCORE_HOME/config.yaml``, else the default.
+
+The desktop edits it; ``photo-score rescore --config ~/.photo_score/config.yaml`` reads the
+same file. Writes validate first and replace the file atomically, so an invalid edit never
+reaches the disk.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from photo_score.scoring import ScoringConfig, default_config, dump_config_yaml, parse_config
+
+FILE_NAME = "config.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveConfig:
+    config: ScoringConfig
+    yaml: str
+    source: Literal["default", "file"]
+    path: Path
+
+
+def config_path(home: Path) -> Path:
+    return home / FILE_NAME
+
+
+def load_active(home: Path) -> ActiveConfig:
+    """The saved config (validated), or the built-in default when none was saved."""
+    path = config_path(home)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        cfg = default_config()
+        return ActiveConfig(cfg, dump_config_yaml(cfg), "default", path)
+    return ActiveConfig(parse_config(text, str(path)), text, "file", path)
+
+
+def save_active(home: Path, text: str) -> ActiveConfig:
+    """Validate ``text`` (ConfigError names the key and rule) and make it the active config."""
+    path = config_path(home)
+    cfg = parse_config(text, "config")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return ActiveConfig(cfg, text, "file", path)
+
+
+def reset_active(home: Path) -> ActiveConfig:
+    """Forget the saved config: the built-in default is active again."""
+    config_path(home).unlink(missing_ok=True)
+    return load_active(home)

@@ -1,0 +1,231 @@
+"""The sidecar's API end to end, in-process over real loopback HTTP, on generated photos."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from PIL import Image
+
+from tests.desktop.conftest import Running, job_finished, read_events, score_folder
+
+ATTRS = (
+    "composition",
+    "subject_strength",
+    "visual_appeal",
+    "sharpness",
+    "exposure_balance",
+    "noise_level",
+)
+
+
+def only(attribute: str) -> str:
+    """A config YAML where one attribute alone decides the score."""
+    aesthetic = attribute in ATTRS[:3]
+    group = "aesthetic" if aesthetic else "technical"
+    weights = "\n".join(
+        f"    {a}: {1.0 if a == attribute else 0.0}"
+        for a in (ATTRS[:3] if aesthetic else ATTRS[3:])
+    )
+    return (
+        f"version: 1\nname: only-{attribute}\nweights:\n  {group}:\n{weights}\n"
+        f"category_weights:\n  aesthetic: {1.0 if aesthetic else 0.0}\n"
+        f"  technical: {0.0 if aesthetic else 1.0}\npenalties: []\n"
+    )
+
+
+def test_sidecar_json_is_private_and_removed_on_stop(sidecar: Running) -> None:
+    info_file = sidecar.home / "sidecar.json"
+    data = __import__("json").loads(info_file.read_text())
+    assert data == {
+        "url": sidecar.url,
+        "port": sidecar.server.port,
+        "token": sidecar.token,
+        "pid": os.getpid(),
+    }
+    assert stat.S_IMODE(info_file.stat().st_mode) == 0o600
+    sidecar.server.stop()
+    assert not info_file.exists()
+
+
+def test_score_a_folder_and_browse_it(sidecar: Running, shoot: Path) -> None:
+    client = sidecar.client
+    final = score_folder(sidecar, shoot)
+    assert final["state"] == "done"
+    assert (final["total"], final["done"], final["failed"]) == (7, 7, 0)
+    assert final["analyzed"] == 7
+
+    # Jobs outlive the stream: a reloaded page asks for them.
+    jobs = client.get("/api/jobs").json()
+    assert [j["id"] for j in jobs] == [final["id"]]
+    assert jobs[0]["state"] == "done"
+
+    folders = client.get("/api/libraries").json()
+    assert [(f["path"], f["photo_count"], f["scored_count"]) for f in folders] == [
+        (str(shoot.resolve()), 7, 7)
+    ]
+
+    page = client.get("/api/photos", params={"sort": "score"}).json()
+    assert page["total"] == 7
+    scores = [p["final_score"] for p in page["items"]]
+    assert scores == sorted(scores, reverse=True)
+    assert [p["rank"] for p in page["items"]] == [1, 2, 3, 4, 5, 6, 7]
+    worst_first = client.get("/api/photos", params={"sort": "score", "order": "asc"}).json()
+    assert [p["image_id"] for p in worst_first["items"]] == [
+        p["image_id"] for p in reversed(page["items"])
+    ]
+
+    second = client.get("/api/photos", params={"offset": 2, "limit": 2}).json()
+    assert (second["total"], second["offset"], second["limit"]) == (7, 2, 2)
+    assert [p["image_id"] for p in second["items"]] == [p["image_id"] for p in page["items"][2:4]]
+
+    by_name = client.get("/api/photos", params={"sort": "name"}).json()
+    names = [p["name"] for p in by_name["items"]]
+    assert names == sorted(names, key=str.casefold)
+    found = client.get("/api/photos", params={"q": "dark"}).json()
+    assert [p["name"] for p in found["items"]] == ["IMG_0101_dark.jpg"]
+
+    best = page["items"][0]
+    detail = client.get(f"/api/photos/{best['image_id']}").json()
+    assert detail["summary"]["image_id"] == best["image_id"]
+    assert detail["photo"]["final_score"] == best["final_score"]
+    assert detail["breakdown"]["final_score"] == best["final_score"]
+    assert set(detail["breakdown"]["contributions"]) == set(ATTRS)
+    assert detail["explanation"]["text"]
+    assert detail["metadata"]["camera_model"] == "Canon EOS R6"
+    assert detail["results"][0]["analyzer"] == "local"
+
+    thumb = client.get(f"/api/photos/{best['image_id']}/thumbnail")
+    assert thumb.status_code == 200
+    assert thumb.headers["content-type"] == "image/jpeg"
+    assert thumb.content[:3] == b"\xff\xd8\xff"
+
+    portrait = next(p for p in page["items"] if p["name"] == "IMG_0200_portrait.jpg")
+    preview = client.get(f"/api/photos/{portrait['image_id']}/preview")
+    assert preview.status_code == 200
+    assert preview.content[:3] == b"\xff\xd8\xff"
+    cached = sidecar.home / "previews" / portrait["image_id"][:2] / f"{portrait['image_id']}.jpg"
+    with Image.open(cached) as img:
+        assert img.size == (640, 960)  # orientation 6 applied: displayed upright
+
+    dashboard = client.get("/api/dashboard").json()
+    assert dashboard["stats"]["scored"] == 7
+    assert sum(b["count"] for b in dashboard["stats"]["histogram"]) == 7
+    assert sum(dashboard["stats"]["tier_counts"].values()) == 7
+    assert dashboard["jobs"] == []
+
+
+def test_config_edit_reorders_and_preview_does_not_save(sidecar: Running, shoot: Path) -> None:
+    client = sidecar.client
+    score_folder(sidecar, shoot)
+    orders = {}
+    for attribute in ("exposure_balance", "sharpness"):
+        saved = client.put("/api/config", json={"yaml": only(attribute)})
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["name"] == f"only-{attribute}"
+        items = client.get("/api/photos", params={"limit": 10}).json()["items"]
+        values = [p["attributes"][attribute] for p in items]
+        assert values == sorted(values, reverse=True)
+        orders[attribute] = [p["image_id"] for p in items]
+    assert orders["exposure_balance"] != orders["sharpness"]
+
+    draft = client.post(
+        "/api/config/preview", json={"yaml": only("exposure_balance"), "query": {"limit": 10}}
+    ).json()
+    assert [p["image_id"] for p in draft["page"]["items"]] == orders["exposure_balance"]
+    assert client.get("/api/config").json()["name"] == "only-sharpness"  # not saved
+
+    reset = client.delete("/api/config").json()
+    assert (reset["name"], reset["source"]) == ("default", "default")
+    assert "properties" in reset["schema"]
+
+
+def test_invalid_config_is_a_422_naming_the_key(sidecar: Running) -> None:
+    bad = "version: 1\nname: x\nweights:\n  aesthetic:\n    composition: -1\n"
+    response = sidecar.client.put("/api/config", json={"yaml": bad})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_config"
+    assert "weights.aesthetic.composition" in error["message"]
+    assert sidecar.client.get("/api/config").json()["source"] == "default"
+
+
+def test_filters(sidecar: Running, shoot: Path) -> None:
+    client = sidecar.client
+    score_folder(sidecar, shoot)
+    items = client.get("/api/photos").json()["items"]
+    scores = sorted(p["final_score"] for p in items)
+    cutoff = scores[3]
+    high = client.get("/api/photos", params={"min_score": cutoff}).json()
+    assert high["total"] == sum(s >= cutoff for s in scores) < len(scores)
+    assert all(p["final_score"] >= cutoff for p in high["items"])
+    tier = items[0]["tier"]
+    same_tier = client.get("/api/photos", params={"tier": [tier]}).json()
+    assert {p["tier"] for p in same_tier["items"]} == {tier}
+    sharp = client.get("/api/photos", params={"attr": ["sharpness:0.5:"]}).json()
+    assert all(p["attributes"]["sharpness"] >= 0.5 for p in sharp["items"])
+    assert client.get("/api/photos", params={"unscored": True}).json()["total"] == 0
+    assert client.get("/api/photos", params={"camera": ["Canon EOS R6"]}).json()["total"] >= 4
+    assert client.get("/api/photos", params={"date_from": "2030-01-01"}).json()["total"] == 0
+    assert client.get("/api/photos", params={"date_to": "2023-02-21"}).json()["total"] >= 4
+    bad = client.get("/api/photos", params={"attr": ["nope:1:2"]})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "invalid_request"
+
+
+def test_jobs_and_libraries_errors(sidecar: Running, tmp_path: Path) -> None:
+    client = sidecar.client
+    empty = client.post("/api/jobs", json={})
+    assert empty.status_code == 400
+    assert "add a folder" in empty.json()["error"]["message"]
+    missing = client.post("/api/libraries", json={"path": str(tmp_path / "nope")})
+    assert missing.status_code == 404
+    assert client.get("/api/jobs/job-404").json()["error"]["code"] == "not_found"
+    assert client.delete("/api/libraries/99").status_code == 404
+    folder = tmp_path / "f"
+    folder.mkdir()
+    added = client.post("/api/libraries", json={"path": str(folder)}).json()
+    remote = client.post("/api/jobs", json={"analyzer": "openrouter"})
+    assert remote.status_code == 503
+    assert remote.json()["error"]["code"] == "analyzer_unavailable"
+    assert client.delete(f"/api/libraries/{added['id']}").status_code == 204
+    assert client.get("/api/libraries").json() == []
+
+
+def test_cancel_a_job(sidecar: Running, shoot: Path) -> None:
+    client = sidecar.client
+    client.post("/api/libraries", json={"path": str(shoot)})
+    job = client.post("/api/jobs", json={"folder": str(shoot)}).json()
+    cancelled = client.post(f"/api/jobs/{job['id']}/cancel").json()
+    assert cancelled["id"] == job["id"]
+    events = read_events(sidecar, until=job_finished(job["id"]))
+    assert events[-1]["job"]["state"] in ("cancelled", "done")  # it may have finished first
+
+
+def test_settings_never_return_the_key(sidecar: Running) -> None:
+    client = sidecar.client
+    assert client.get("/api/settings").json()["openrouter_key_set"] is False
+    secret = "sk-or-v1-" + "x" * 40
+    saved = client.put("/api/settings/openrouter-key", json={"key": secret})
+    assert saved.json()["openrouter_key_set"] is True
+    assert saved.json()["source"] == "file"
+    assert secret not in saved.text
+    assert secret not in client.get("/api/settings").text
+    secrets_file = sidecar.home / "secrets.json"
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    cleared = client.delete("/api/settings/openrouter-key").json()
+    assert cleared["openrouter_key_set"] is False
+
+
+def test_account_is_unavailable_offline(sidecar: Running) -> None:
+    assert sidecar.client.get("/api/account").json()["available"] is False
+
+
+def test_ui_fallback_page_without_a_build(sidecar: Running) -> None:
+    page = sidecar.client.get("/some/client/route")
+    assert page.status_code == 200
+    assert "npm run build" in page.text
+    unknown = sidecar.client.get("/api/nope")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "not_found"

@@ -1,0 +1,163 @@
+"""Core: the library, the ranked catalog (sort/filter/page/stats) and the ranking cache."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photo_score.catalog import (
+    PhotoQuery,
+    RankingCache,
+    build_catalog,
+    folder_counts,
+    library_stats,
+    query_photos,
+    rank_catalog,
+)
+from photo_score.errors import NotFoundError, UsageError
+from photo_score.library import Library, OutsideLibraryError
+from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata
+from photo_score.scoring import default_config, parse_config
+from photo_score.storage.cache import Cache
+
+
+def _id(i: int) -> str:
+    return f"{i:064x}"
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Cache:
+    c = Cache(tmp_path / "cache.sqlite3")
+    yield c  # type: ignore[misc]
+    c.close()
+
+
+def populate(cache: Cache, folder: Path, n: int, *, seed: int = 0, unscored: int = 0) -> None:
+    rng = np.random.default_rng(seed)
+    with cache.transaction():
+        for i in range(n):
+            image_id = _id(i + 1)
+            cache.record_file(str(folder / f"P{i:05d}.jpg"), 1, 1, image_id)
+            cache.record_metadata(
+                image_id,
+                PhotoMetadata(
+                    capture_time=f"2024-01-{1 + i % 28:02d}T10:00:00+00:00",
+                    camera_model="A" if i % 2 else "B",
+                ),
+            )
+            if i < n - unscored:
+                values = rng.random(len(ATTRIBUTES))
+                cache.record_result(
+                    AnalysisResult(
+                        image_id=image_id,
+                        analyzer="local",
+                        model="m",
+                        version="1",
+                        attributes=dict(zip(ATTRIBUTES, values.tolist(), strict=True)),
+                    )
+                )
+
+
+def test_library_resolves_real_paths(cache: Cache, tmp_path: Path) -> None:
+    lib = Library(cache)
+    inside = tmp_path / "lib"
+    (inside / "sub").mkdir(parents=True)
+    (tmp_path / "out").mkdir()
+    folder = lib.add(str(inside / "sub" / ".."))
+    assert folder.path == str(inside.resolve())
+    assert lib.add(str(inside)).id == folder.id  # idempotent
+    assert lib.resolve(str(inside / "sub")) == str((inside / "sub").resolve())
+    with pytest.raises(OutsideLibraryError):
+        lib.resolve(str(inside / ".." / "out"))
+    with pytest.raises(OutsideLibraryError):
+        lib.resolve(str(tmp_path / "lib-sibling"))  # a prefix is not a parent
+    (inside / "escape").symlink_to(tmp_path / "out")
+    with pytest.raises(OutsideLibraryError):
+        lib.resolve(str(inside / "escape"))
+    with pytest.raises(NotFoundError):
+        lib.add(str(tmp_path / "missing"))
+    with pytest.raises(UsageError):
+        lib.add("/")
+    lib.remove(folder.id)
+    assert lib.folders() == []
+
+
+def test_query_sorts_filters_and_pages(cache: Cache, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    populate(cache, folder, 50, unscored=5)
+    ranked = rank_catalog(build_catalog(cache, [(1, str(folder))]), default_config())
+
+    page = query_photos(ranked, PhotoQuery(limit=10))
+    assert page.total == 50
+    scores = [p.final_score for p in page.items]
+    assert scores == sorted(scores, reverse=True)  # type: ignore[type-var]
+    assert [p.rank for p in page.items] == list(range(1, 11))
+
+    everything = query_photos(ranked, PhotoQuery(limit=1000))
+    assert [p.final_score for p in everything.items[-5:]] == [None] * 5  # unscored last
+    ascending = query_photos(ranked, PhotoQuery(order="asc", limit=1000))
+    assert [p.final_score for p in ascending.items[-5:]] == [None] * 5  # last either way
+
+    sharp = query_photos(ranked, PhotoQuery(sort="sharpness", limit=1000))
+    values = [p.attributes["sharpness"] for p in sharp.items if p.attributes["sharpness"]]
+    assert values == sorted(values, reverse=True)
+
+    assert query_photos(ranked, PhotoQuery(unscored=True)).total == 5
+    assert query_photos(ranked, PhotoQuery(camera=["A"])).total == 25
+    assert query_photos(ranked, PhotoQuery(q="p0000")).total == 10
+    assert query_photos(ranked, PhotoQuery(date_from="2024-01-28")).total == 1
+    assert query_photos(ranked, PhotoQuery(date_to="2024-01-01")).total == 2
+    high = query_photos(ranked, PhotoQuery(min_score=60, limit=1000))
+    assert all(p.final_score is not None and p.final_score >= 60 for p in high.items)
+    ranged = query_photos(ranked, PhotoQuery(attr=["composition:0.2:0.4"], limit=1000))
+    assert all(0.2 <= (p.attributes["composition"] or 0) <= 0.4 for p in ranged.items)
+    tiers = query_photos(ranked, PhotoQuery(sort="tier", limit=1000)).items
+    order = [t.name for t in default_config().tiers]
+    positions = [order.index(p.tier) for p in tiers if p.tier]
+    assert positions == sorted(positions)
+
+    second = query_photos(ranked, PhotoQuery(offset=10, limit=10))
+    assert [p.image_id for p in second.items] == [p.image_id for p in everything.items[10:20]]
+    with pytest.raises(NotFoundError):
+        query_photos(ranked, PhotoQuery(folder=9))
+    with pytest.raises(ValueError, match="expected name:min:max"):
+        PhotoQuery(attr=["bogus"])
+    with pytest.raises(UsageError):
+        query_photos(ranked, PhotoQuery(date_from="yesterday"))
+
+
+def test_stats(cache: Cache, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    populate(cache, folder, 40, unscored=4)
+    ranked = rank_catalog(build_catalog(cache, [(3, str(folder))]), default_config())
+    stats = library_stats(ranked)
+    assert (stats.total, stats.scored, stats.unscored) == (40, 36, 4)
+    assert len(stats.histogram) == 20
+    assert sum(b.count for b in stats.histogram) == 36
+    assert sum(stats.tier_counts.values()) == 36
+    assert list(stats.tier_counts) == [t.name for t in default_config().tiers]
+    finite = ranked.final[~np.isnan(ranked.final)]
+    assert stats.mean_score == pytest.approx(round(float(finite.mean()), 2))
+    assert stats.attribute_means["composition"] is not None
+    assert not math.isnan(stats.attribute_means["composition"])
+    assert folder_counts(ranked) == {3: (40, 36)}
+
+
+def test_ranking_cache_reuses_and_invalidates(cache: Cache, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    populate(cache, folder, 20)
+    rankings = RankingCache(cache)
+    folders = [(1, str(folder))]
+    first = rankings.ranked(folders, default_config())
+    assert rankings.ranked(folders, default_config()) is first  # nothing changed
+    tech = parse_config(
+        "version: 1\nname: t\ncategory_weights: {aesthetic: 0, technical: 1}\n", "t"
+    )
+    other = rankings.ranked(folders, tech)
+    assert other.catalog is first.catalog  # a config change re-ranks, never re-reads
+    assert not np.array_equal(other.final, first.final)
+    populate(cache, folder, 21, seed=1)  # a write: the catalog is rebuilt
+    assert len(rankings.ranked(folders, default_config()).catalog) == 21
