@@ -55,7 +55,10 @@ def test_rescore_reranks_from_the_cache_without_analyzing(
     assert unpenalised
     for p in unpenalised:  # with aesthetic weight 0 the score is the technical score
         assert p["final_score"] == pytest.approx(100 * p["technical_score"], abs=0.02)
-    assert [p["path"] for p in data["photos"]] != [p["path"] for p in default["photos"]]
+    before = {p["path"]: p["final_score"] for p in default["photos"]}
+    assert any(p["final_score"] != before[p["path"]] for p in data["photos"])
+    scores = [p["final_score"] for p in data["photos"]]
+    assert scores == sorted(scores, reverse=True)  # re-ranked by the new scores
 
 
 def test_rescore_reports_files_not_in_the_cache(run_cli: RunCli, folder: Path) -> None:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 
 from photo_score.models import ATTRIBUTES
-from photo_score.report import RunResult, ScoredPhoto
+from photo_score.report import ErrorItem, Ranking, RunSummary, ScoredPhoto
 from photo_score.scoring import DISPLAY_NAMES
 
 
@@ -45,14 +47,26 @@ CSV_COLUMNS = (
 )
 
 
-def render_json(result: RunResult) -> str:
-    # ASCII escapes keep non-UTF-8 file names (lone surrogates) representable in JSON.
-    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=True) + "\n"
+def write_json(
+    out: TextIO, photos: Iterable[ScoredPhoto], errors: list[ErrorItem], summary: RunSummary
+) -> None:
+    """The DESIGN §12 object, streamed photo by photo so memory stays flat at any size.
+
+    ASCII escapes keep non-UTF-8 file names (lone surrogates) representable in JSON.
+    """
+    out.write('{"photos": [')
+    for i, photo in enumerate(photos):
+        out.write(",\n" if i else "\n")
+        out.write(json.dumps(photo.model_dump(mode="json"), ensure_ascii=True))
+    out.write('\n], "errors": ')
+    out.write(json.dumps([e.model_dump(mode="json") for e in errors], indent=1, ensure_ascii=True))
+    out.write(', "summary": ')
+    out.write(json.dumps(summary.model_dump(mode="json"), indent=1, ensure_ascii=True))
+    out.write("}\n")
 
 
-def render_csv(photos: Sequence[ScoredPhoto]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def write_csv(out: TextIO, photos: Iterable[ScoredPhoto]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for p in photos:
         md = p.metadata
@@ -76,20 +90,15 @@ def render_csv(photos: Sequence[ScoredPhoto]) -> str:
                 p.image_id,
             ]
         )
-    return buffer.getvalue()
 
 
 def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
-def table_limit(fmt: OutputFormat, limit: int) -> int | None:
-    """How many photos to build in full: a table shows ``limit``; JSON and CSV list all."""
-    return limit if fmt is OutputFormat.table and limit > 0 else None
-
-
-def render_table(result: RunResult, console: Console) -> None:
-    photos = result.photos
+def render_table(
+    photos: list[ScoredPhoto], errors: list[ErrorItem], summary: RunSummary, console: Console
+) -> None:
     table = Table(title=None, show_lines=False, header_style="bold")
     table.add_column("#", justify="right")
     table.add_column("score", justify="right")
@@ -110,12 +119,12 @@ def render_table(result: RunResult, console: Console) -> None:
         )
     if photos:
         console.print(table)
-    hidden = result.summary.scored - len(photos)
+    hidden = summary.scored - len(photos)
     if hidden > 0:
         console.print(f"… {hidden} more (use --limit 0 to show all)")
-    for err in result.errors:
+    for err in errors:
         console.print(f"[red]failed[/red] {_display_path(err.path)}: {err.error}", markup=True)
-    s = result.summary
+    s = summary
     parts = [f"{s.scored} scored", f"{s.failed} failed"]
     if s.analyzed or s.cached:
         parts.append(f"{s.analyzed} analyzed, {s.cached} from cache")
@@ -147,18 +156,38 @@ def _display_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def emit(result: RunResult, fmt: OutputFormat, output: Path | None) -> None:
+def emit(
+    ranking: Ranking,
+    errors: list[ErrorItem],
+    summary: RunSummary,
+    fmt: OutputFormat,
+    output: Path | None,
+    limit: int,
+) -> None:
+    """Write the result; call while the cache is open (photos are built as they stream)."""
     if fmt is OutputFormat.table:
+        photos = list(ranking.photos(limit if limit > 0 else None))
         if output is None:
-            render_table(result, Console())
+            render_table(photos, errors, summary, Console())
         else:
             with output.open("w", encoding="utf-8") as fh:
-                render_table(result, Console(file=fh, width=200))
+                render_table(photos, errors, summary, Console(file=fh, width=200))
         return
-    text = render_json(result) if fmt is OutputFormat.json else render_csv(result.photos)
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-        sys.stdout.buffer.flush()
-    else:
-        output.write_text(text, encoding="utf-8", errors="surrogateescape")
+    with contextlib.ExitStack() as stack:
+        out: TextIO
+        if output is None:
+            sys.stdout.flush()
+            wrapper = io.TextIOWrapper(
+                sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline=""
+            )
+            stack.callback(wrapper.detach)  # leave sys.stdout usable afterwards
+            stack.callback(wrapper.flush)
+            out = wrapper
+        else:
+            out = stack.enter_context(
+                output.open("w", encoding="utf-8", errors="surrogateescape", newline="")
+            )
+        if fmt is OutputFormat.json:
+            write_json(out, ranking.photos(), errors, summary)
+        else:
+            write_csv(out, ranking.photos())

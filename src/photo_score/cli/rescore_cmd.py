@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from photo_score.cli.options import ConfigOption, FormatOption, LimitOption, OutputOption
-from photo_score.cli.output import OutputFormat, emit, table_limit
+from photo_score.cli.output import OutputFormat, emit
 from photo_score.pipeline import cached_entries
-from photo_score.report import RunResult, failures_to_errors, rank_entries, summarize
+from photo_score.report import failures_to_errors, rank_entries, summarize
 from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
@@ -34,16 +34,16 @@ def rescore(
     settings = get_settings()
     with Cache(settings.cache_path) as cache:
         entries, failures = cached_entries([str(p) for p in paths] if paths else None, cache=cache)
-        ranking = rank_entries(entries, cache=cache, config=cfg, limit=table_limit(fmt, limit))
-    errors = failures_to_errors(failures) + ranking.errors
-    summary = summarize(
-        ranking,
-        errors,
-        total=len(entries) + len(failures),
-        analyzer="cache",
-        config=cfg,
-        cached=len(entries),
-        elapsed_s=time.perf_counter() - started,
-    )
-    emit(RunResult(photos=ranking.photos, errors=errors, summary=summary), fmt, output)
+        ranking = rank_entries(entries, cache=cache, config=cfg)
+        errors = failures_to_errors(failures) + ranking.errors
+        summary = summarize(
+            ranking,
+            errors,
+            total=len(entries) + len(failures),
+            analyzer="cache",
+            config=cfg,
+            cached=len(entries),
+            elapsed_s=time.perf_counter() - started,
+        )
+        emit(ranking, errors, summary, fmt, output, limit)
     return EXIT_PARTIAL if errors else 0

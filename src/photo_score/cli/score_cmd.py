@@ -14,12 +14,12 @@ from photo_score.cli.options import (
     OutputOption,
     QuietOption,
 )
-from photo_score.cli.output import OutputFormat, emit, table_limit
+from photo_score.cli.output import OutputFormat, emit
 from photo_score.cli.progress import ProgressEvents
 from photo_score.errors import UsageError
 from photo_score.inference.registry import resolve_analyzer
 from photo_score.pipeline import analyze_paths, plan_paths
-from photo_score.report import ErrorItem, RunResult, failures_to_errors, rank_entries, summarize
+from photo_score.report import ErrorItem, failures_to_errors, rank_entries, summarize
 from photo_score.scoring import ScoringConfig, load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import AnalyzerKey, Cache
@@ -61,27 +61,25 @@ def score(
             report = analyze_paths(
                 [str(p) for p in paths], cache=cache, spec=spec, settings=settings, events=events
             )
-        ranking = rank_entries(
-            report.entries, cache=cache, config=cfg, key=spec.key, limit=table_limit(fmt, limit)
+        ranking = rank_entries(report.entries, cache=cache, config=cfg, key=spec.key)
+        reason = report.stopped_reason or "interrupted"
+        errors = (
+            failures_to_errors(report.failures)
+            + ranking.errors
+            + [ErrorItem(path=p, error=f"not analyzed: {reason}") for p in report.not_analyzed]
         )
-    reason = report.stopped_reason or "interrupted"
-    errors = (
-        failures_to_errors(report.failures)
-        + ranking.errors
-        + [ErrorItem(path=p, error=f"not analyzed: {reason}") for p in report.not_analyzed]
-    )
-    summary = summarize(
-        ranking,
-        errors,
-        total=report.discovered,
-        analyzer=spec.key.analyzer,
-        config=cfg,
-        analyzed=report.analyzed,
-        cached=report.cached,
-        interrupted=report.interrupted,
-        elapsed_s=report.elapsed_s,
-    )
-    emit(RunResult(photos=ranking.photos, errors=errors, summary=summary), fmt, output)
+        summary = summarize(
+            ranking,
+            errors,
+            total=report.discovered,
+            analyzer=spec.key.analyzer,
+            config=cfg,
+            analyzed=report.analyzed,
+            cached=report.cached,
+            interrupted=report.interrupted,
+            elapsed_s=report.elapsed_s,
+        )
+        emit(ranking, errors, summary, fmt, output, limit)
     if report.stopped_reason:
         typer.echo(f"photo-score: stopped early: {report.stopped_reason}", err=True)
     if report.interrupted:
