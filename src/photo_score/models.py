@@ -8,13 +8,17 @@ them with care.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-AESTHETIC: tuple[str, ...] = ("composition", "subject_strength", "visual_appeal")
-TECHNICAL: tuple[str, ...] = ("sharpness", "exposure_balance", "noise_level")
-ATTRIBUTES: tuple[str, ...] = AESTHETIC + TECHNICAL
+AttributeName = Literal[
+    "composition", "subject_strength", "visual_appeal",  # aesthetic
+    "sharpness", "exposure_balance", "noise_level",  # technical
+]  # fmt: skip
+ATTRIBUTES: tuple[str, ...] = get_args(AttributeName)
+AESTHETIC: tuple[str, ...] = ATTRIBUTES[:3]
+TECHNICAL: tuple[str, ...] = ATTRIBUTES[3:]
 CATEGORIES: dict[str, tuple[str, ...]] = {"aesthetic": AESTHETIC, "technical": TECHNICAL}
 
 Category = Literal["aesthetic", "technical"]

@@ -19,19 +19,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from photo_score.errors import ConfigError
-from photo_score.models import AESTHETIC, ATTRIBUTES, TECHNICAL
+from photo_score.models import AESTHETIC, ATTRIBUTES, TECHNICAL, AttributeName
 from photo_score.scoring._messages import describe_errors
 
 Weight = Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)]
 Unit = Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)]
-AttributeName = Literal[
-    "composition",
-    "subject_strength",
-    "visual_appeal",
-    "sharpness",
-    "exposure_balance",
-    "noise_level",
-]
 TaskName = Literal["features", "aesthetic", "technical", "metadata", "critique"]
 TASK_NAMES: tuple[str, ...] = get_args(TaskName)
 assert get_args(AttributeName) == ATTRIBUTES, "AttributeName must list models.ATTRIBUTES"
