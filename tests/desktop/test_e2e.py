@@ -2,7 +2,8 @@
 sidecar (``photo-score serve`` in a subprocess) on generated photos.
 
 Needs ``/usr/bin/chromium`` and the built renderer (``packages/desktop/renderer/dist``);
-``scripts/test`` provides both. Screenshots of the main screens go to docs/screenshots/.
+``scripts/test`` provides both. Screenshots of the main screens go to a temporary folder;
+set PHOTO_SCORE_SCREENSHOTS=docs/screenshots to refresh the ones in the docs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +27,10 @@ from tests.desktop.conftest import make_shoot
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "packages" / "desktop" / "renderer" / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = Path(
+    os.environ.get("PHOTO_SCORE_SCREENSHOTS")
+    or os.path.join(tempfile.gettempdir(), "photo-score-screenshots")
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
