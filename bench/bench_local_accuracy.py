@@ -9,12 +9,13 @@ decoded to a 1024 px preview (what the analyzer sees), then degraded at three se
     under     −1, −2, −3 EV              → exposure_balance
     over      +0.75, +1.5, +2.25 EV      → exposure_balance
     jpeg      quality 25, 12, 5          → noise_level (artefacts)
-    tilt      2°, 4°, 8° (crop to fill)  → composition
+    tilt      2°, 4°, 8° (one crop for all) → composition; reference = same crop, level
 
 For each degradation it reports the share of (photo, severity) pairs where the matching
 attribute and the final score rank the degraded copy strictly below the original, and the
 share of photos where both fall monotonically with severity. Bursts: one clean frame among
 four shifted, degraded near-copies; the share of bursts whose clean frame ranks first.
+Shift stability: how far the final score moves under ±3 px shifts alone.
 
 Final score: photo_score.scoring.score_one with default_config() when present, else the
 documented fallback (0.6 aesthetic / 0.4 technical, weights 0.40/0.35/0.25 in each).
@@ -115,10 +116,19 @@ def jpeg(a: Img, q: float, rng: np.random.Generator) -> Img:
     return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
 
 
+TILT_FOV_DEG = 8.0  # every tilt variant and its reference share the crop of the worst tilt
+
+
 def tilt(a: Img, deg: float, rng: np.random.Generator) -> Img:
-    """Rotate about the centre and zoom just enough that no empty corner shows."""
+    """Rotate about the centre, zoomed so that even an 8° turn shows no empty corner.
+
+    The zoom is the same for every severity (and for the reference, the unrotated
+    crop, see REFERENCES), so a pair differs only by the rotation. Zooming each severity
+    just enough for itself would also change framing, subject size and placement, which
+    is a different edit than a tilt.
+    """
     h, w = a.shape[:2]
-    t = np.radians(abs(deg))
+    t = np.radians(TILT_FOV_DEG)
     zoom = max(
         (w * np.cos(t) + h * np.sin(t)) / w,
         (w * np.sin(t) + h * np.cos(t)) / h,
@@ -145,6 +155,12 @@ DEGRADATIONS: dict[
     "over": (exposure, (0.75, 1.5, 2.25), "exposure_balance"),
     "jpeg": (jpeg, (25, 12, 5), "noise_level"),
     "tilt": (tilt, (2.0, 4.0, 8.0), "composition"),
+}
+
+
+# What a degraded copy is compared with, when not the untouched preview.
+REFERENCES: dict[str, Callable[[Img, np.random.Generator], Img]] = {
+    "tilt": lambda a, rng: tilt(a, 0.0, rng),
 }
 
 
@@ -191,7 +207,9 @@ def main() -> None:
         n_pairs = ok_attr = ok_final = ok_both = mono_a = mono_f = 0
         for i, photo in enumerate(photos):
             rng = np.random.default_rng(1000 + i)
-            a0, f0 = run(photo.metadata, photo.image_id, photo.preview)
+            ref = REFERENCES.get(dname)
+            ref_img = photo.preview if ref is None else ref(photo.preview, rng)
+            a0, f0 = run(photo.metadata, photo.image_id, ref_img)
             a_seq, f_seq = [a0[attr]], [f0]
             for sev in sevs:
                 a1, f1 = run(photo.metadata, photo.image_id, fn(photo.preview, sev, rng))
@@ -249,6 +267,24 @@ def main() -> None:
                 )
     print()
     print(f"bursts: clean frame ranked first in {first}/{n_bursts} = {first / n_bursts:.1%}")
+
+    # ------------------------------------------------------------ shift stability
+    # A burst can only be ranked if jitter alone barely moves the score: final-score
+    # range over the untouched preview and four ±3 px shifts of it.
+    spans: list[tuple[float, str]] = []
+    for i, photo in enumerate(photos):
+        rng = np.random.default_rng(70_000 + i)
+        fs = [run(photo.metadata, photo.image_id, photo.preview)[1]]
+        for _ in range(4):
+            img = shift(photo.preview, *rng.uniform(-3, 3, 2))
+            fs.append(run(photo.metadata, photo.image_id, img)[1])
+        spans.append((max(fs) - min(fs), photo.image_id))
+    spans.sort()
+    print(
+        f"shift stability (final-score range over ±3 px shifts): median "
+        f"{statistics.median(s for s, _ in spans):.2f}, max {spans[-1][0]:.2f} "
+        f"({spans[-1][1]})"
+    )
 
     # ------------------------------------------------------------ speed
     times_full: list[float] = []

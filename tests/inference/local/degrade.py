@@ -56,6 +56,14 @@ def tilt(a: Img, deg: float) -> Img:
     return out
 
 
+def shift(a: Img, dx: float, dy: float) -> Img:
+    """Sub-pixel translation, edges reflected (a hand-held burst's frame-to-frame jitter)."""
+    h, w = a.shape[:2]
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    out: Img = cv2.warpAffine(a, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    return out
+
+
 def close_eyes(a: Img, box: tuple[int, int, int, int]) -> Img:
     """Paint shut eyelids over both eyes of a face box: skin-coloured lids plus a crease.
 

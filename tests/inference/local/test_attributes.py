@@ -117,3 +117,15 @@ def test_scores_have_a_real_spread(analyzer: LocalAnalyzer, load: Loader) -> Non
     for attr in ATTRIBUTES:
         values = [r[attr] for r in results]
         assert max(values) - min(values) > 0.1, (attr, values)
+
+
+@pytest.mark.parametrize("name", ["iphone6_leuven_a.jpg", "canon_s40_flower.jpg"])
+def test_technical_defects_lower_visual_appeal(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    """A blurred or grainy copy is less appealing, whatever it does to contrast or colour."""
+    p = load(name)
+    base = analyzer.analyze(p).attributes["visual_appeal"]
+    for tag, img in (("g4", d.gaussian(p.preview, 4.0)), ("n24", d.noise(p.preview, 24.0))):
+        worse = analyzer.analyze(d.variant(p, img, tag)).attributes["visual_appeal"]
+        assert worse < base - 0.05, (tag, base, worse)

@@ -18,8 +18,10 @@ from photo_score.inference.local.faces import Face
 from photo_score.inference.local.subject import Subject
 from photo_score.inference.local.technical import SharpnessReport
 
-_SPREAD_X = [0.2, 0.45, 0.6, 0.75, 0.9]
-_SPREAD_Y = [0.05, 0.3, 0.5, 0.72, 0.92]
+# Strictly increasing to the end (1.0 → 1.0): a flat top made every raw value above 0.9
+# read 0.92, so a tilt or any other loss on an already strong photo did not register.
+_SPREAD_X = [0.2, 0.45, 0.6, 0.75, 0.9, 1.0]
+_SPREAD_Y = [0.05, 0.3, 0.5, 0.72, 0.92, 1.0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +32,11 @@ class AestheticScores:
     parts: dict[str, float]
 
 
-def tilt_score(tilt: float | None) -> float:
-    if tilt is None:
-        return 1.0
-    return curve(abs(tilt), [0.5, 1.5, 3.0, 6.0, 10.0], [1.0, 0.75, 0.5, 0.25, 0.1])
+def tilt_score(tilt: float, confidence: float) -> float:
+    """Level score: falls with |tilt| (1.5° is clearly visible), pulled towards neutral
+    1.0 by low confidence (no level structure to judge by), continuously."""
+    level = curve(abs(tilt), [0.3, 1.0, 1.5, 3.0, 6.0, 10.0], [1.0, 0.85, 0.7, 0.45, 0.2, 0.05])
+    return 1.0 - confidence * (1.0 - level)
 
 
 def score_aesthetics(
@@ -43,6 +46,7 @@ def score_aesthetics(
     sharp: SharpnessReport,
     colour: ColourReport,
     exposure: ExposureReport,
+    noise_score: float = 1.0,
 ) -> AestheticScores:
     placement = max(
         curve(comp.thirds_distance, [0.03, 0.08, 0.15, 0.25], [1.0, 0.85, 0.55, 0.3]),
@@ -50,12 +54,12 @@ def score_aesthetics(
     )
     if subject.kind == "none":
         placement = 0.4
-    tilt = tilt_score(comp.tilt_deg)
+    tilt = tilt_score(comp.tilt_raw, comp.tilt_confidence)
     size = curve(
         comp.subject_area, [0.002, 0.01, 0.04, 0.1, 0.6, 0.9], [0.2, 0.45, 0.8, 1.0, 1.0, 0.75]
     )
     per_edge = 0.4 if subject.kind == "face" else 0.2
-    cut = max(0.0, 1.0 - per_edge * comp.cut_edges)
+    cut = max(0.0, 1.0 - per_edge * comp.cut_soft)
     clutter = curve(comp.clutter, [0.6, 1.0, 1.6, 2.5], [1.0, 0.8, 0.5, 0.3])
     comp_raw = blend([(placement, 0.3), (tilt, 0.25), (size, 0.15), (cut, 0.15), (clutter, 0.15)])
     # A blurred frame cannot be well composed in any sense a viewer notices.
@@ -81,6 +85,16 @@ def score_aesthetics(
     harmony = curve(colour.harmony, [0.4, 0.7, 0.9], [0.3, 0.7, 0.95])
     contrast = curve(colour.contrast, [10, 25, 45, 65, 90], [0.1, 0.4, 0.85, 1.0, 0.85])
     appeal_raw = blend([(colourful, 0.25), (harmony, 0.2), (contrast, 0.3), (exposure.score, 0.25)])
+    # Technical defects are unappealing too: a blurred, grainy, blocky or blown-out copy
+    # must not win on appeal because brightening or smoothing lifted contrast or colour.
+    # Weighted geometric mean of the three technical scores, floored so a defect costs
+    # at most half the appeal.
+    tech = (
+        max(sharp.score, 0.01) ** 0.35
+        * max(noise_score, 0.01) ** 0.25
+        * max(exposure.score, 0.01) ** 0.4
+    )
+    appeal_raw *= 0.5 + 0.5 * tech
 
     parts = {
         "placement": placement,
@@ -94,6 +108,7 @@ def score_aesthetics(
         "colourfulness": colourful,
         "harmony": harmony,
         "contrast": contrast,
+        "technical_appeal": tech,
     }
     return AestheticScores(
         curve(comp_raw, _SPREAD_X, _SPREAD_Y),

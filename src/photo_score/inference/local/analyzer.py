@@ -27,7 +27,7 @@ from photo_score.inference.local.technical import measure_sharpness
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult
 
-VERSION = "local-heuristic-1.0"
+VERSION = "local-heuristic-1.2"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 
 
@@ -51,7 +51,7 @@ class LocalAnalyzer(Analyzer):
         sharp = measure_sharpness(frame, noise, subject)
         comp = measure_composition(frame, subject)
         colour = measure_colour(frame)
-        aest = score_aesthetics(comp, subject, faces, sharp, colour, exposure)
+        aest = score_aesthetics(comp, subject, faces, sharp, colour, exposure, noise.score)
         attributes = {
             "composition": aest.composition,
             "subject_strength": aest.subject_strength,

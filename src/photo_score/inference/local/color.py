@@ -28,12 +28,17 @@ class ColourReport:
 
 
 def measure_colour(frame: Frame) -> ColourReport:
-    rgb = frame.small_rgb.astype(np.float32)
+    # Colour statistics are scale-free: half the small frame (≤ 192 px) is plenty.
+    small = frame.small_rgb
+    if max(small.shape[:2]) > 200:
+        size = (max(1, small.shape[1] // 2), max(1, small.shape[0] // 2))
+        small = np.asarray(cv2.resize(small, size, interpolation=cv2.INTER_AREA), np.uint8)
+    rgb = small.astype(np.float32)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     rg = r - g
     yb = 0.5 * (r + g) - b
     m = float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
-    hsv = cv2.cvtColor(frame.small_rgb, cv2.COLOR_RGB2HSV)
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     sat = hsv[..., 1].astype(np.float32) / 255.0
     val = hsv[..., 2].astype(np.float32) / 255.0
     hue = hsv[..., 0].astype(np.float32) * 2.0  # degrees
@@ -56,6 +61,4 @@ def measure_colour(frame: Frame) -> ColourReport:
         second = float(arcs[mask].max()) if mask.any() else 0.0
         harmony = min(1.0, first + second)
     warm = float(((r - b) / 255.0)[chroma].mean()) if chroma.any() else 0.0
-    return ColourReport(
-        m, harmony, float(frame.gray.std()) * 255.0, float(sat.mean()), warm, float(chroma.mean())
-    )
+    return ColourReport(m, harmony, frame.luma_std, float(sat.mean()), warm, float(chroma.mean()))

@@ -3,11 +3,13 @@
 Measured on gamma-encoded luma (what the eye and the histogram show). Penalties:
 blown highlights (luma ≥ 250), crushed shadows (≤ 5), a median far from the mid-tones,
 and a histogram that never reaches the bright end (the classic underexposure sign) or
-never reaches the dark end (washed out). Intent: a frame whose median is dark but whose
-brightest 1% still reach near-white is read as low-key (dark by choice, highlights
-intact); a bright median with real dark tones and little clipping is high-key. Both keep
-a good mid-tone score; an underexposed copy of a low-key frame loses its bright end and
-so is still caught.
+never reaches the dark end (washed out). Highlights: any colour channel piled up at the
+frame's ceiling (clipped colour and detail even where luma is not white) and the loss of
+texture in the brightest tones both weigh in the min-weighted blend. Intent: a frame
+whose median is dark but whose brightest 1% still reach near-white is read as low-key
+(dark by choice, highlights intact); a bright median with real dark tones and little
+clipping is high-key. Both keep a good mid-tone score; an underexposed copy of a low-key
+frame loses its bright end and so is still caught.
 """
 
 from __future__ import annotations
@@ -31,11 +33,42 @@ class ExposureReport:
     mean: float
     key: str  # "low-key", "high-key", "normal"
     score: float
+    clip_any: float = 0.0  # share with a channel piled up at the ceiling (small frame)
+    highlight_detail: float = 1.0  # texture in the brightest 10% ÷ texture in mid-tones
 
 
 def _percentiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     cdf = np.cumsum(hist) / max(float(hist.sum()), 1.0)
     return [float(np.searchsorted(cdf, q)) for q in qs]
+
+
+def _highlights(frame: Frame) -> tuple[float, float, float]:
+    """``(any-channel clipped share, highlight/mid-tone texture ratio, luma p90)``.
+
+    On the small frame: a channel at the ceiling has lost colour and detail even when
+    luma has not; and overexposure flattens the brightest tones first, so their mean
+    neighbour difference falls against the mid-tones' (30–70th percentile band) own.
+    """
+    rgb = frame.small_rgb
+    r, g_, b = cv2.split(rgb)
+    top = cv2.max(cv2.max(r, g_), b)
+    # Clipping is a pile-up at the ceiling: pixels within 2% of the frame's own brightest
+    # channel value (≥ 250 when the file clips at white; a darkened copy of a blown sky
+    # piles up lower, but it is still a featureless ceiling, not recovered detail).
+    ceiling = max(0.98 * float(cv2.minMaxLoc(top)[1]) - 0.5, 150.0)
+    clip_any = float(cv2.countNonZero(cv2.threshold(top, ceiling, 255, cv2.THRESH_BINARY)[1]))
+    clip_any /= max(top.size, 1)
+    g = frame.small_gray8
+    gi = g[:-1, :-1]
+    grad = cv2.add(cv2.absdiff(g[:-1, 1:], gi), cv2.absdiff(g[1:, :-1], gi), dtype=cv2.CV_16U)
+    hist = cv2.calcHist([gi], [0], None, [256], [0, 256]).ravel()
+    p30, p70, p90 = _percentiles(hist, (0.3, 0.7, 0.9))
+    hi = cv2.threshold(gi, p90 - 0.5, 255, cv2.THRESH_BINARY)[1]
+    mid = cv2.inRange(gi, int(p30), int(p70))
+    if not cv2.countNonZero(hi) or not cv2.countNonZero(mid):
+        return clip_any, 1.0, p90
+    ratio = float(cv2.mean(grad, mask=hi)[0]) / max(float(cv2.mean(grad, mask=mid)[0]), 0.5)
+    return clip_any, ratio, p90
 
 
 def measure_exposure(frame: Frame) -> ExposureReport:
@@ -46,8 +79,11 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     p1, p50, p99 = _percentiles(hist, (0.01, 0.5, 0.99))
     mean = float((hist * np.arange(256)).sum()) / n
 
+    clip_any, detail, p90 = _highlights(frame)
     low_key = p50 < 80 and p99 >= 200 and clip_hi < 0.05
-    high_key = p50 > 165 and p1 <= 110 and clip_hi < 0.08
+    # High-key by intent keeps its colour: a fifth of the frame with a channel blown is
+    # overexposure, however bright the rest is meant to be.
+    high_key = p50 > 165 and p1 <= 110 and clip_hi < 0.08 and clip_any < 0.15
     key = "low-key" if low_key else "high-key" if high_key else "normal"
 
     # Peaked, not flat: within the comfortable band a brighter or darker median still
@@ -74,6 +110,13 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     s_foot = curve(near_lo, [0.03, 0.1, 0.25, 0.5], [1.0, 0.9, 0.7, 0.4])
     if low_key:
         s_foot = max(s_foot, 0.85)
-    parts = (mid, top, bottom, s_hi, s_lo, s_head, s_foot)
+    # Highlights: any-channel clipping (colour and detail gone even where luma is not
+    # white yet) and loss of texture in the brightest tones. Both count only where the
+    # highlights are bright, and both enter the min-weighted blend, so new clipping from
+    # a brighter exposure outweighs a median that moved towards the middle.
+    s_any = curve(clip_any, [0.005, 0.05, 0.15, 0.4], [1.0, 0.88, 0.75, 0.6])
+    bright = curve(p90, [170, 200, 240], [0.0, 0.5, 1.0])
+    s_detail = 1.0 - bright * (1.0 - curve(detail, [0.03, 0.1, 0.25, 0.6], [0.2, 0.5, 0.8, 1.0]))
+    parts = (mid, top, bottom, s_hi, s_lo, s_head, s_foot, s_any, s_detail)
     score = 0.65 * min(parts) + 0.35 * float(np.mean(parts))
-    return ExposureReport(clip_hi, clip_lo, p1, p50, p99, mean, key, score)
+    return ExposureReport(clip_hi, clip_lo, p1, p50, p99, mean, key, score, clip_any, detail)

@@ -72,6 +72,8 @@ def _exposure_note(e: ExposureReport) -> str:
     parts = [f"median brightness {e.p50 / 255:.0%}"]
     if e.clip_hi >= 0.003:
         parts.append(f"highlights clipped on {_pct(e.clip_hi)} of the frame")
+    elif e.clip_any >= 0.01:
+        parts.append(f"a colour channel is clipped on {_pct(e.clip_any)} of the frame")
     if e.clip_lo >= 0.01:
         parts.append(f"shadows crushed to black on {_pct(e.clip_lo)}")
     if e.p99 < 170:
@@ -220,6 +222,9 @@ def write_notes(
         m["subject_background_sharpness"] = s.separation
     if c.tilt_deg is not None:
         m["tilt_deg"] = c.tilt_deg
+    m["tilt_confidence"] = c.tilt_confidence
+    m["clip_any_channel"] = f.exposure.clip_any
+    m["highlight_detail"] = f.exposure.highlight_detail
     if f.faces:
         eyes = [x.eyes_open for x in f.faces if x.eyes_open is not None]
         if eyes:

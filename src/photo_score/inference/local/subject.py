@@ -1,9 +1,11 @@
 """Where the subject is: faces first, else the spectral-residual saliency peak.
 
 Spectral residual saliency (Hou & Zhang 2007, ``cv2.saliency``, no weights) costs ~1 ms
-on the small frame. The subject box is the bounding box of the strongest saliency blob
-(top 12% of the smoothed map, largest saliency mass); its saliency-weighted centroid is
-the subject position used by composition.
+on the small frame. Subject position is the weighted centroid of the saliency mass above
+the map's top-12% level, and composition judges the 10–90% extent of that mass (size,
+cropping, clutter): both soft, so they do not jump between blobs when the frame shifts
+by a few pixels. Sharpness is still read on the bounding box of the strongest blob
+(``box``), where the eye lands.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ class Subject:
     cy: float
     saliency_ratio: float  # mean saliency inside the box / outside
     saliency: F32  # the small-frame saliency map (0..1)
+    soft_box: tuple[float, float, float, float] | None = None  # composition's box; see below
+
+    @property
+    def frame_box(self) -> tuple[float, float, float, float]:
+        """The box composition judges (size, cropping, clutter): the soft extent."""
+        return self.soft_box if self.soft_box is not None else self.box
+
+    @property
+    def frame_area(self) -> float:
+        x0, y0, x1, y1 = self.frame_box
+        return max(0.0, x1 - x0) * max(0.0, y1 - y0)
 
     @property
     def area(self) -> float:
@@ -46,10 +59,17 @@ class Subject:
 
 
 def saliency_map(frame: Frame) -> F32:
-    ok, sal = _saliency_engine().computeSaliency(frame.small_gray8)
+    # OpenCV's spectral residual works on a 64×64 copy that it makes with a bilinear
+    # resize, which aliases: a 3 px shift of the photo moved the map's peaks. An area
+    # (anti-aliased) resize done here first makes the map follow the content smoothly.
+    g = frame.small_gray8
+    h, w = g.shape
+    tiny = cv2.resize(g, (64, 64), interpolation=cv2.INTER_AREA)
+    ok, sal = _saliency_engine().computeSaliency(tiny)
     if not ok:
-        return np.zeros(frame.small_gray8.shape, np.float32)
-    sal = cv2.GaussianBlur(sal.astype(np.float32), (0, 0), 3)
+        return np.zeros(g.shape, np.float32)
+    sal = cv2.resize(sal.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    sal = cv2.GaussianBlur(sal, (0, 0), 3)
     peak = float(sal.max())
     out: F32 = (sal / peak).astype(np.float32) if peak > 0 else sal.astype(np.float32)
     return out
@@ -91,18 +111,35 @@ def find_subject(frame: Frame, faces: list[Face]) -> Subject:
         )
     if float(sal.max()) <= 0:
         return Subject("none", (0.0, 0.0, 1.0, 1.0), 0.5, 0.5, 1.0, sal)
+    # Soft subject: the saliency mass above the top-12% level, weighted by how far above
+    # it each pixel is. Its centroid and the 10–90% extent of its marginals move smoothly
+    # with the pixels; picking the single strongest blob (argmax) or thresholding a
+    # component jumped between blobs under a 3 px shift.
     thr = float(np.quantile(sal, 0.88))
+    wts = np.maximum(sal - thr, 0.0)
+    mass = float(wts.sum())
+    if mass <= 1e-6:
+        return Subject("none", (0.0, 0.0, 1.0, 1.0), 0.5, 0.5, 1.0, sal)
+    col = wts.sum(axis=0) / mass
+    row = wts.sum(axis=1) / mass
+    xs = np.arange(w) + 0.5
+    ys = np.arange(h) + 0.5
+    cx = float((col * xs).sum()) / w
+    cy = float((row * ys).sum()) / h
+    ccol, crow = np.cumsum(col), np.cumsum(row)
+    sx0 = float(np.searchsorted(ccol, 0.1))
+    sx1 = min(float(np.searchsorted(ccol, 0.9)) + 1.0, float(w))
+    sy0 = float(np.searchsorted(crow, 0.1))
+    sy1 = min(float(np.searchsorted(crow, 0.9)) + 1.0, float(h))
+    soft = (sx0 / w, sy0 / h, sx1 / w, sy1 / h)
+    # Sharpness is read on the strongest blob (where the eye lands), as before: a
+    # diffuse soft extent can cover the whole frame and dilute a missed focus.
     mask = (sal >= thr).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if n <= 1:
-        return Subject("none", (0.0, 0.0, 1.0, 1.0), 0.5, 0.5, 1.0, sal)
     masses = np.bincount(labels.ravel(), weights=sal.ravel(), minlength=n)
     masses[0] = 0.0
     best = int(np.argmax(masses))
-    x, y, bw, bh = (int(v) for v in stats[best][:4])
-    ys, xs = np.nonzero(labels == best)
-    wts = sal[ys, xs]
-    cx = float((xs * wts).sum() / wts.sum() + 0.5) / w
-    cy = float((ys * wts).sum() / wts.sum() + 0.5) / h
-    box = (x / w, y / h, (x + bw) / w, (y + bh) / h)
-    return Subject("salient", box, cx, cy, _ratio(sal, (x, y, x + bw, y + bh)), sal)
+    bx, by, bw, bh = (int(v) for v in stats[best][:4])
+    box = (bx / w, by / h, (bx + bw) / w, (by + bh) / h)
+    ratio = _ratio(sal, (bx, by, bx + bw, by + bh))
+    return Subject("salient", box, cx, cy, ratio, sal, soft)
