@@ -26,9 +26,9 @@ documented fallback (0.6 aesthetic / 0.4 technical, weights 0.40/0.35/0.25 in ea
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import statistics
+import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -42,19 +42,10 @@ from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import PhotoMetadata
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.factories.real import real_photo_folder  # noqa: E402
+
 Img = npt.NDArray[np.uint8]
-
-
-def _fetch() -> Path:
-    spec = importlib.util.spec_from_file_location(
-        "fetch_photos", ROOT / "scripts" / "fetch_photos.py"
-    )
-    assert spec
-    assert spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    folder: Path = mod.fetch()
-    return folder
 
 
 def _prepare(path: Path) -> PreparedPhoto:
@@ -171,7 +162,7 @@ def main() -> None:
     ap.add_argument("--verbose", action="store_true", help="print every failed pair")
     args = ap.parse_args()
     cv2.setNumThreads(1)
-    folder = args.photos or _fetch()
+    folder = args.photos or real_photo_folder()
     scorer_name, final = _final_scorer()
     analyzer = LocalAnalyzer()
 
