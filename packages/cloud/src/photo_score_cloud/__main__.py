@@ -1,0 +1,3 @@
+from photo_score_cloud.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The HTTP surface: assembly, dependencies, middleware and one router per resource."""
