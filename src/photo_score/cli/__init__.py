@@ -20,10 +20,13 @@ from photo_score.cli import (
     cache_cmd,
     config_cmd,
     insights_cmd,
+    login_cmd,
+    logout_cmd,
     rescore_cmd,
     score_cmd,
     serve_cmd,
     show_cmd,
+    sync_cmd,
 )
 from photo_score.errors import PhotoScoreError
 
@@ -42,6 +45,9 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(cache_cmd.app, name="cache")
 app.command("serve")(serve_cmd.serve)
 app.command("app")(app_cmd.app)
+app.command("login")(login_cmd.login)
+app.command("logout")(logout_cmd.logout)
+app.command("sync")(sync_cmd.sync)
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1

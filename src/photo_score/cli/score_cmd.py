@@ -17,7 +17,7 @@ from photo_score.cli.options import (
 from photo_score.cli.output import OutputFormat, emit
 from photo_score.cli.progress import ProgressEvents
 from photo_score.errors import UsageError
-from photo_score.inference.registry import resolve_analyzer
+from photo_score.inference.registry import ranking_key, resolve_analyzer
 from photo_score.pipeline import analyze_paths, plan_paths
 from photo_score.report import ErrorItem, failures_to_errors, rank_entries, summarize
 from photo_score.scoring import ScoringConfig, load_config
@@ -61,7 +61,7 @@ def score(
             report = analyze_paths(
                 [str(p) for p in paths], cache=cache, spec=spec, settings=settings, events=events
             )
-        ranking = rank_entries(report.entries, cache=cache, config=cfg, key=spec.key)
+        ranking = rank_entries(report.entries, cache=cache, config=cfg, key=ranking_key(spec))
         reason = report.stopped_reason or "interrupted"
         errors = (
             failures_to_errors(report.failures)
@@ -104,6 +104,8 @@ def _dry_run(paths: list[str], cache: Cache, key: AnalyzerKey, cfg: ScoringConfi
         )
         calls, cost = estimate(n, cfg, base_url=None if not local else settings.openrouter_base_url)
         line += f": about {calls} calls, at most ${cost:.2f} (a deliberately high estimate)"
+    elif key.analyzer == "cloud":
+        line += f": at most {n} cloud credits (1 per photo; the local analyzer when they run out)"
     else:
         line += " (free, on this computer)"
     typer.echo(line)

@@ -391,6 +391,10 @@ class Cache:
         with self.transaction():
             for table in ("files", "images", "results", "inference_calls", "failures"):
                 self._conn.execute(f"DELETE FROM {table}")
+            # Sync starts over: the next round pulls every account's results again.
+            for table in ("sync_outbox", "sync_known", "sync_origin"):
+                self._conn.execute(f"DELETE FROM {table}")
+            self._conn.execute("UPDATE sync_state SET cursor = 0")
         with self._lock:
             self._conn.execute("VACUUM")
 
@@ -462,3 +466,275 @@ class Cache:
             ):
                 out[image_id] = raw
         return out
+
+    # -- cloud sync (migration 3; used by photo_score.sync) -----------------------------
+
+    def sync_set_active(self, namespace: str | None) -> None:
+        """The account changes made from now on are queued for (None: signed out)."""
+        with self._lock:
+            self._conn.execute("UPDATE sync_active SET namespace = ? WHERE id = 1", (namespace,))
+
+    def sync_active(self) -> str | None:
+        rows = self._query("SELECT namespace FROM sync_active WHERE id = 1")
+        return rows[0][0] if rows else None
+
+    def sync_state(self, namespace: str, server_url: str, user_id: str) -> SyncStateRow:
+        """This account's sync state on this device (created on first use)."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO sync_state (namespace, server_url, user_id)"
+                " VALUES (?, ?, ?)",
+                (namespace, server_url, user_id),
+            )
+            row = self._conn.execute(
+                "SELECT cursor, last_sync_at, last_error, last_error_at FROM sync_state"
+                " WHERE namespace = ?",
+                (namespace,),
+            ).fetchone()
+        return SyncStateRow(namespace, int(row[0]), row[1], row[2], row[3])
+
+    def sync_finished(self, namespace: str, error: str | None) -> None:
+        now = utcnow().isoformat()
+        with self._lock:
+            if error is None:
+                self._conn.execute(
+                    "UPDATE sync_state SET last_sync_at = ?, last_error = NULL,"
+                    " last_error_at = NULL WHERE namespace = ?",
+                    (now, namespace),
+                )
+            else:
+                self._conn.execute(
+                    "UPDATE sync_state SET last_error = ?, last_error_at = ? WHERE namespace = ?",
+                    (error, now, namespace),
+                )
+
+    def sync_pending_count(self, namespace: str) -> int:
+        rows = self._query(
+            "SELECT COUNT(DISTINCT image_id) FROM sync_outbox"
+            " WHERE namespace = ? OR namespace IS NULL",
+            (namespace,),
+        )
+        return int(rows[0][0])
+
+    def sync_pending(
+        self, namespace: str, limit: int, *, after: int = 0, share_location: bool = False
+    ) -> list[PendingPush]:
+        """Queued images for ``namespace`` among the next ``limit`` outbox entries after entry
+        ``after``, oldest first, with the result to push: the best one not pulled from
+        another account (None: nothing to push).
+
+        Each comes with its push record as JSON built by SQLite (the stored payload minus
+        the identity fields, the image's metadata without GPS unless ``share_location``),
+        so a push of 100,000 results never parses them in Python.
+        """
+        # Walk the outbox in id order (its primary key): an image queued again later in the
+        # batch is covered up to its newest entry here.
+        uptos: dict[str, int] = {}
+        for entry_id, image_id in self._query(
+            "SELECT id, image_id FROM sync_outbox WHERE (namespace = ? OR namespace IS NULL)"
+            " AND id > ? ORDER BY id LIMIT ?",
+            (namespace, after, limit),
+        ):
+            uptos[image_id] = int(entry_id)
+        if not uptos:
+            return []
+        metadata = "json(i.metadata)" if share_location else _METADATA_NO_GPS
+        candidates: dict[str, list[tuple[Any, ...]]] = {}
+        known: dict[str, tuple[str, int]] = {}
+        for chunk in _chunks(list(uptos)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                "SELECT r.image_id, r.payload, r.analyzer, r.created_at, o.namespace,"
+                " json_object('image_id', r.image_id, 'analyzer', r.analyzer, 'model', r.model,"
+                " 'version', r.version, 'attributes', json_extract(r.payload, '$.attributes'),"
+                f" 'analysis', {_ANALYSIS}, 'metadata', {metadata})"
+                " FROM results r LEFT JOIN sync_origin o ON o.image_id = r.image_id"
+                " AND o.analyzer = r.analyzer AND o.model = r.model AND o.version = r.version"
+                " LEFT JOIN images i ON i.image_id = r.image_id"
+                f" WHERE r.image_id IN ({marks})",
+                chunk,
+            ):
+                candidates.setdefault(row[0], []).append(tuple(row))
+            for image_id, scored_at, mark in self._query(
+                "SELECT image_id, scored_at, mark FROM sync_known WHERE namespace = ?"
+                f" AND image_id IN ({marks})",
+                [namespace, *chunk],
+            ):
+                known[image_id] = (scored_at, int(mark))
+        out: list[PendingPush] = []
+        for image_id, upto in uptos.items():
+            rows = [r for r in candidates.get(image_id, []) if r[4] in (None, namespace)]
+            # Vision beats the local estimate; among equals the newest wins (_BEST_ORDER).
+            rows.sort(key=lambda r: str(r[3]), reverse=True)
+            rows.sort(key=lambda r: r[2] == "local")  # stable: newest first within each
+            best = rows[0] if rows else None
+            seen = known.get(image_id)
+            out.append(
+                PendingPush(
+                    image_id=image_id,
+                    upto=upto,
+                    payload=None if best is None else str(best[1]),
+                    pulled=best is not None and best[4] == namespace,
+                    created_at=None if best is None else str(best[3]),
+                    record_json=None if best is None else str(best[5]),
+                    known_scored_at=seen[0] if seen else None,
+                    known_mark=seen[1] if seen else None,
+                )
+            )
+        return out
+
+    def sync_acknowledge(self, namespace: str, acks: Sequence[SyncAck]) -> None:
+        """The server holds these images' versions: dequeue them and remember what it has."""
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM sync_outbox WHERE image_id = ? AND id <= ?"
+                " AND (namespace = ? OR namespace IS NULL)",
+                [(ack.image_id, ack.upto, namespace) for ack in acks],
+            )
+            self._conn.executemany(
+                _REMEMBER,
+                [
+                    (namespace, ack.image_id, ack.scored_at, ack.seq, ack.upto)
+                    for ack in acks
+                    if ack.seq is not None and ack.scored_at is not None
+                ],
+            )
+
+    def sync_merge(
+        self, namespace: str, records: Sequence[PulledRecord], cursor: int | None = None
+    ) -> int:
+        """Store records pulled from ``namespace`` so they are cache hits on this device, and
+        move the cursor, in one transaction. Returns how many results were written.
+
+        Pulled rows are not local changes (no outbox entry) and are tagged with their account
+        so they are never pushed to another one. An image with a change still queued here
+        keeps its local result; the push decides. This device's own pushes coming back (the
+        sequence number it was answered with) are skipped.
+        """
+        ids = list(dict.fromkeys(r.result.image_id for r in records))
+        with self.transaction():
+            self._conn.execute("INSERT INTO sync_merging (flag) VALUES (1)")
+            try:
+                mark = int(
+                    self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM sync_outbox").fetchone()[0]
+                )
+                known: dict[str, int] = {}
+                queued: set[str] = set()
+                local: dict[tuple[str, str, str, str], str] = {}
+                for chunk in _chunks(ids):
+                    marks = ",".join("?" * len(chunk))
+                    for image_id, seq in self._conn.execute(
+                        "SELECT image_id, seq FROM sync_known WHERE namespace = ?"
+                        f" AND image_id IN ({marks})",
+                        [namespace, *chunk],
+                    ):
+                        known[image_id] = int(seq)
+                    queued.update(
+                        row[0]
+                        for row in self._conn.execute(
+                            "SELECT DISTINCT image_id FROM sync_outbox WHERE"
+                            f" (namespace = ? OR namespace IS NULL) AND image_id IN ({marks})",
+                            [namespace, *chunk],
+                        )
+                    )
+                    for image_id, analyzer, model, version, created_at in self._conn.execute(
+                        "SELECT image_id, analyzer, model, version, created_at FROM results"
+                        f" WHERE image_id IN ({marks})",
+                        chunk,
+                    ):
+                        local[(image_id, analyzer, model, version)] = created_at
+                write = [
+                    r
+                    for r in records
+                    if known.get(r.result.image_id) != r.seq  # not our own push coming back
+                    and r.result.image_id not in queued  # a local change waits to be pushed
+                    and local.get(r.result.key) != r.result.created_at.isoformat()
+                ]
+                self._conn.executemany(
+                    _REMEMBER,
+                    [(namespace, r.result.image_id, r.scored_at, r.seq, mark) for r in records],
+                )
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO images (image_id, metadata, created_at)"
+                    " VALUES (?, ?, ?)",
+                    [
+                        (
+                            r.result.image_id,
+                            r.metadata.model_dump_json(exclude_none=True),
+                            utcnow().isoformat(),
+                        )
+                        for r in write
+                        if r.metadata is not None
+                    ],
+                )
+                for r in write:
+                    self.record_result(r.result)
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO sync_origin"
+                    " (image_id, analyzer, model, version, namespace) VALUES (?, ?, ?, ?, ?)",
+                    [(*r.result.key, namespace) for r in write],
+                )
+                if cursor is not None:
+                    self._conn.execute(
+                        "UPDATE sync_state SET cursor = MAX(cursor, ?) WHERE namespace = ?",
+                        (cursor, namespace),
+                    )
+            finally:
+                self._conn.execute("DELETE FROM sync_merging")
+        return len(write)
+
+
+_IDENTITY_PATHS = ", ".join(
+    f"'$.{name}'"
+    for name in ("image_id", "analyzer", "model", "version", "attributes", "created_at")
+)
+_ANALYSIS = f"json_remove(r.payload, {_IDENTITY_PATHS})"
+_METADATA_NO_GPS = "json_remove(i.metadata, '$.gps_lat', '$.gps_lon', '$.gps_alt_m')"
+
+_REMEMBER = (
+    "INSERT INTO sync_known (namespace, image_id, scored_at, seq, mark)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT(namespace, image_id) DO UPDATE SET"
+    " scored_at = excluded.scored_at, seq = excluded.seq,"
+    " mark = MAX(sync_known.mark, excluded.mark)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStateRow:
+    namespace: str
+    cursor: int
+    last_sync_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPush:
+    image_id: str
+    upto: int  # the newest outbox entry this push covers
+    payload: str | None  # the result to push (AnalysisResult JSON), None: nothing to push
+    pulled: bool  # the best result came from this account: the server has it already
+    created_at: str | None  # the result's time (ISO, with offset)
+    record_json: str | None  # the push record without scored_at / share_location
+    known_scored_at: str | None
+    known_mark: int | None
+
+    @property
+    def result(self) -> AnalysisResult | None:
+        return None if self.payload is None else AnalysisResult.model_validate_json(self.payload)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncAck:
+    image_id: str
+    upto: int
+    scored_at: str | None = None
+    seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PulledRecord:
+    result: AnalysisResult
+    metadata: PhotoMetadata | None
+    scored_at: str
+    seq: int

@@ -98,6 +98,90 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "sync",
+        """
+        -- Cloud sync (DESIGN §7). A namespace is "<server url> <user id>": the cursor, the
+        -- outbox and what was pulled belong to one account on one server, so two accounts
+        -- on one machine never mix.
+        CREATE TABLE sync_state (
+            namespace TEXT PRIMARY KEY,
+            server_url TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            cursor INTEGER NOT NULL DEFAULT 0,
+            last_sync_at TEXT,
+            last_error TEXT,
+            last_error_at TEXT
+        );
+
+        -- The account signed in on this device (one row); NULL namespace = signed out.
+        CREATE TABLE sync_active (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            namespace TEXT
+        );
+        INSERT INTO sync_active (id, namespace) VALUES (1, NULL);
+
+        -- Images whose results changed on this device, queued in the same transaction as
+        -- the change (by the triggers below). namespace = the account signed in then; NULL
+        -- (signed out) is pushed by the next account that syncs.
+        CREATE TABLE sync_outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            namespace TEXT,
+            image_id TEXT NOT NULL,
+            queued_at TEXT NOT NULL
+        );
+        CREATE INDEX sync_outbox_image ON sync_outbox(image_id);
+
+        -- Results that arrived from an account: never pushed to another account.
+        CREATE TABLE sync_origin (
+            image_id TEXT NOT NULL,
+            analyzer TEXT NOT NULL,
+            model TEXT NOT NULL,
+            version TEXT NOT NULL,
+            namespace TEXT NOT NULL,
+            PRIMARY KEY (image_id, analyzer, model, version)
+        );
+
+        -- The server's version of each image as this device last learned it, and the outbox
+        -- position at that moment: a change queued later was made knowing that version.
+        CREATE TABLE sync_known (
+            namespace TEXT NOT NULL,
+            image_id TEXT NOT NULL,
+            scored_at TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            mark INTEGER NOT NULL,
+            PRIMARY KEY (namespace, image_id)
+        );
+
+        -- Non-empty only inside a merge transaction: pulled rows are not local changes.
+        CREATE TABLE sync_merging (flag INTEGER);
+
+        CREATE TRIGGER sync_results_insert AFTER INSERT ON results
+        WHEN NOT EXISTS (SELECT 1 FROM sync_merging)
+        BEGIN
+            DELETE FROM sync_origin WHERE image_id = NEW.image_id
+                AND analyzer = NEW.analyzer AND model = NEW.model AND version = NEW.version;
+            INSERT INTO sync_outbox (namespace, image_id, queued_at)
+                VALUES ((SELECT namespace FROM sync_active WHERE id = 1), NEW.image_id,
+                        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+
+        CREATE TRIGGER sync_results_update AFTER UPDATE ON results
+        WHEN NOT EXISTS (SELECT 1 FROM sync_merging)
+        BEGIN
+            DELETE FROM sync_origin WHERE image_id = NEW.image_id
+                AND analyzer = NEW.analyzer AND model = NEW.model AND version = NEW.version;
+            INSERT INTO sync_outbox (namespace, image_id, queued_at)
+                VALUES ((SELECT namespace FROM sync_active WHERE id = 1), NEW.image_id,
+                        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+
+        -- Everything scored before sync existed goes to the first account that syncs.
+        INSERT INTO sync_outbox (namespace, image_id, queued_at)
+            SELECT DISTINCT NULL, image_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM results;
+        """,
+    ),
 )
 
 
@@ -145,4 +229,14 @@ def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRAT
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements (executescript would commit implicitly)."""
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    statements: list[str] = []
+    pending = ""
+    for piece in "\n".join(lines).split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):  # a trigger's BEGIN … END holds semicolons
+            if pending.strip(" \n;"):
+                statements.append(pending.strip().removesuffix(";").strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip().removesuffix(";").strip())
+    return statements

@@ -1,1 +1,26 @@
-"""Client side of cloud sync. Built by the Sync issue."""
+"""Client side of cloud sync: the account session, and push-then-pull rounds."""
+
+from __future__ import annotations
+
+from photo_score.sync.client import SyncClient, SyncReport
+from photo_score.sync.session import (
+    CloudClient,
+    CloudError,
+    CloudSession,
+    CloudUnreachable,
+    NotSignedIn,
+    PaymentRequired,
+    SessionStore,
+)
+
+__all__ = [
+    "CloudClient",
+    "CloudError",
+    "CloudSession",
+    "CloudUnreachable",
+    "NotSignedIn",
+    "PaymentRequired",
+    "SessionStore",
+    "SyncClient",
+    "SyncReport",
+]

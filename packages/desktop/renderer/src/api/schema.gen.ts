@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * Get Account
-         * @description Cloud account, credits and sync: not available in this version (fully offline).
+         * @description Cloud account and background sync. Without a cloud configured or a session, the app
+         *     is fully offline (``available: false``); sign in with ``photo-score login``.
          */
         get: operations["account-get_account"];
         put?: never;
@@ -332,6 +333,10 @@ export interface paths {
         /**
          * Thumbnail
          * @description The grid thumbnail, from the disk cache (written when the photo was analyzed).
+         *
+         *     Served only while one of the photo's paths really lies in the library (a symlink out of
+         *     a library folder does not count), even though the original itself is not read. Async
+         *     and database-light: a grid asks for dozens at once.
          */
         get: operations["photos-thumbnail"];
         put?: never;
@@ -391,8 +396,18 @@ export interface components {
         AccountStatus: {
             /** Available */
             available: boolean;
+            /** Email */
+            email?: string | null;
             /** Reason */
             reason?: string | null;
+            /** Server Url */
+            server_url?: string | null;
+            /**
+             * Signed In
+             * @default false
+             */
+            signed_in: boolean;
+            sync?: components["schemas"]["SyncState"] | null;
         };
         /** AddFolder */
         AddFolder: {
@@ -1017,6 +1032,31 @@ export interface components {
              * @description A library folder id instead.
              */
             folder_id?: number | null;
+        };
+        /**
+         * SyncState
+         * @description Background sync of this device (see docs/sync.md).
+         */
+        SyncState: {
+            /**
+             * Consecutive Failures
+             * @default 0
+             */
+            consecutive_failures: number;
+            /** Last Error */
+            last_error?: string | null;
+            /** Last Sync At */
+            last_sync_at?: string | null;
+            /**
+             * Pending
+             * @description Images with results not yet on the server.
+             */
+            pending: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "signed_out" | "syncing" | "idle" | "offline" | "error" | "stopped";
         };
     };
     responses: never;

@@ -85,6 +85,20 @@ class OpenRouterKeyIn(BaseModel):
     key: str = Field(min_length=1, max_length=4096)
 
 
+class SyncState(BaseModel):
+    """Background sync of this device (see docs/sync.md)."""
+
+    state: Literal["signed_out", "syncing", "idle", "offline", "error", "stopped"]
+    last_sync_at: str | None = None
+    pending: int = Field(description="Images with results not yet on the server.")
+    last_error: str | None = None
+    consecutive_failures: int = 0
+
+
 class AccountStatus(BaseModel):
     available: bool
     reason: str | None = None
+    signed_in: bool = False
+    email: str | None = None
+    server_url: str | None = None
+    sync: SyncState | None = None

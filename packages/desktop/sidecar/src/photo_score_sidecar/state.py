@@ -20,6 +20,7 @@ from photo_score.settings import Settings
 from photo_score.storage.cache import Cache
 from photo_score.user_config import ActiveConfig, load_active, reset_active, save_active
 from photo_score_sidecar.events import EventBroker
+from photo_score_sidecar.sync_worker import BackgroundSync
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class Sidecar:
         self.previews = preview_store(settings.home)
         self._config_lock = threading.Lock()
         self._active = load_active(settings.home)
+        self.sync = BackgroundSync(settings, self.cache, self.credentials).start()
         # Read and rank the library while the window starts, so the first grid is fast.
         self._warmer = threading.Thread(target=self._warm, name="warm-catalog", daemon=True)
         self._warmer.start()
@@ -95,11 +97,13 @@ class Sidecar:
         self.broker.publish("job", {"type": "job", "job": job.model_dump(mode="json")})
         if job.state in FINISHED:
             self.library_changed()
+            self.sync.nudge()  # new results travel at once
 
     def close(self) -> None:
         self._warmer.join()
         self.broker.close()
         self.jobs.close()
+        self.sync.close()
         self.cache.close()
 
 

@@ -23,7 +23,11 @@ def start_job(body: StartJob, sidecar: SidecarDep) -> JobProgress:
     if not paths:
         raise UsageError("the library is empty; add a folder first")
     spec = resolve_analyzer(
-        body.analyzer, sidecar.analyzer_settings(), sidecar.config, sidecar.cache
+        body.analyzer,
+        sidecar.analyzer_settings(),
+        sidecar.config,
+        sidecar.cache,
+        cloud=sidecar.sync.cloud(),  # DESIGN §5 routing: cloud credits when signed in
     )
     return sidecar.jobs.submit(paths, spec, body.analyzer)
 
