@@ -197,20 +197,26 @@ def current_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
     """Bring the schema up to date; returns the version reached.
 
-    Refuses a cache written by a newer photo-score instead of guessing at its layout.
+    Each step reads the version and applies the next migration inside one write
+    transaction, so two processes opening a new cache at once (the CLI and the desktop
+    sidecar, say) cannot both apply it. Refuses a cache written by a newer photo-score
+    instead of guessing at its layout.
     """
-    version = current_version(conn)
     latest = migrations[-1].version if migrations else 0
-    if version > latest:
-        raise CacheError(
-            f"the cache schema is version {version} but this photo-score knows only up to "
-            f"{latest}; upgrade photo-score or point PHOTO_SCORE_HOME elsewhere"
-        )
-    for migration in migrations:
-        if migration.version <= version:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
+    while True:
+        conn.execute("BEGIN IMMEDIATE")  # the write lock, before reading the version
         try:
+            version = current_version(conn)
+            if version > latest:
+                raise CacheError(
+                    f"the cache schema is version {version} but this photo-score knows only "
+                    f"up to {latest}; upgrade photo-score or point PHOTO_SCORE_HOME elsewhere"
+                )
+            pending = [m for m in migrations if m.version > version]
+            if not pending:
+                conn.execute("COMMIT")
+                return version
+            migration = pending[0]
             for statement in _statements(migration.sql):
                 conn.execute(statement)
             conn.execute(
@@ -222,8 +228,6 @@ def migrate(conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRAT
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        version = migration.version
-    return version
 
 
 def _statements(sql: str) -> list[str]:
