@@ -155,6 +155,8 @@ def test_open_score_sort_view_tune_reload(served: dict[str, Any], browser: Any) 
         expect(viewer).to_be_visible()
         best = _api(served, "/api/photos?sort=score&limit=1")["items"][0]
         expect(page.get_by_test_id("viewer-score")).to_contain_text(f"{best['final_score']:.0f}")
+        advice = _api(served, f"/api/photos/{best['image_id']}/advice")
+        expect(page.get_by_test_id("viewer-advice")).to_contain_text(advice["message"])
         page.screenshot(path=str(SCREENSHOTS / "viewer.png"))
         page.get_by_test_id("viewer-close").click()
         expect(viewer).to_have_count(0)
@@ -192,6 +194,10 @@ def test_open_score_sort_view_tune_reload(served: dict[str, Any], browser: Any) 
         page.get_by_test_id("nav-dashboard").click()
         page.wait_for_timeout(300)
         page.screenshot(path=str(SCREENSHOTS / "dashboard.png"))
+        page.get_by_test_id("nav-insights").click()
+        expect(page.get_by_test_id("insights-photo-count")).to_contain_text("7")
+        expect(page.get_by_test_id("insights-notes")).to_be_visible()  # seven photos: thin data
+        page.screenshot(path=str(SCREENSHOTS / "insights.png"))
         page.get_by_test_id("nav-library").click()
 
         # A reload keeps the state: same view, same sort, same order.

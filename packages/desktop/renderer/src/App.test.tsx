@@ -48,6 +48,7 @@ describe("library", () => {
     const viewer = await screen.findByTestId("viewer");
     expect(viewer.dataset.imageId).toBe(second);
     await waitFor(() => expect(within(viewer).getByTestId("viewer-score").textContent).toMatch(/\d/));
+    await waitFor(() => expect(within(viewer).getByTestId("viewer-advice").textContent).toContain("vs your usual"));
     expect(window.location.search).toContain(`photo=${second}`);
     fireEvent.keyDown(window, { key: "ArrowRight" });
     await waitFor(() => expect(screen.getByTestId("viewer").dataset.imageId).toBe(third));
@@ -63,6 +64,15 @@ describe("library", () => {
     setup(api, `?photo=${id}&i=4`);
     const viewer = await screen.findByTestId("viewer");
     expect(viewer.dataset.imageId).toBe(id);
+  });
+
+  it("says so when a photo has no advice yet", async () => {
+    const api = createMockApi({ photos: 50, latencyMs: 0 });
+    api.advice = (id) => Promise.reject(new ApiError("not_found", `${id}: no analysis result in the cache`, 404));
+    const page = await api.photos({ sort: "score", order: "desc" }, 0, 10);
+    setup(api, `?photo=${page.items[0]!.image_id}&i=0`);
+    const advice = await screen.findByTestId("viewer-advice");
+    await waitFor(() => expect(advice.textContent).toContain("No advice yet"));
   });
 
   it("shows a field error from the one error shape when a folder is refused", async () => {
@@ -102,7 +112,7 @@ describe("app shell", () => {
     expect(await screen.findByText("Score distribution")).toBeTruthy();
     expect(window.location.search).toBe("?view=dashboard");
     fireEvent.click(screen.getByTestId("nav-insights"));
-    expect(await screen.findByTestId("insights-unavailable")).toBeTruthy();
+    expect(await screen.findByTestId("insights-view")).toBeTruthy();
     expect(screen.getByTestId("account-status").textContent).toMatch(/Cloud features not configured/);
   });
 

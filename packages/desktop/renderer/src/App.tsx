@@ -132,7 +132,7 @@ export function App({ api }: { api: Api }) {
   }, [anyActive]);
 
   useEffect(() => {
-    api.account().then(setAccount, () => setAccount({ available: false, reason: null }));
+    api.account().then(setAccount, () => setAccount({ available: false, reason: null, signed_in: false }));
     api.settings().then(setSettings, () => {});
   }, [api]);
 
@@ -217,7 +217,7 @@ export function App({ api }: { api: Api }) {
               <div className="view">
                 {ui.view === "dashboard" ? <DashboardView dataVersion={dataVersion} jobs={jobs} onCancel={cancel} /> : null}
                 {ui.view === "config" ? <ConfigView onSaved={() => setDataVersion((v) => v + 1)} /> : null}
-                {ui.view === "insights" ? <InsightsView onOpenLibrary={() => setUi((s) => ({ ...s, view: "library" }))} /> : null}
+                {ui.view === "insights" ? <InsightsView dataVersion={dataVersion} onOpenLibrary={() => setUi((s) => ({ ...s, view: "library" }))} /> : null}
               </div>
             )}
           </main>

@@ -1,9 +1,11 @@
 import type {
   AccountStatus,
+  Advice,
   Analyzer,
   ConfigDoc,
   Dashboard,
   Health,
+  Insights,
   Job,
   Library,
   PhotoDetail,
@@ -41,6 +43,10 @@ export interface Api {
   dashboard(): Promise<Dashboard>;
   settings(): Promise<Settings>;
   account(): Promise<AccountStatus>;
+  /** The library's photography personality (recommendations, style, trends). */
+  insights(signal?: AbortSignal): Promise<Insights>;
+  /** What to do differently for one photo, against the photographer's usual level. */
+  advice(id: string, signal?: AbortSignal): Promise<Advice>;
   /** Live events; returns an unsubscribe function. */
   subscribe(onEvent: (e: ServerEvent) => void, onStatus: (connected: boolean) => void): () => void;
 }

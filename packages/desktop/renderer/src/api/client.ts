@@ -9,7 +9,7 @@ import createClient from "openapi-fetch";
 import type { Api, ServerEvent } from "./api";
 import { ApiError, asApiError, toApiError } from "./errors";
 import type { paths } from "./schema.gen";
-import type { ApiPhotoQuery, Job, PhotoQuery, ScoringWeights } from "./types";
+import type { ApiPhotoQuery, Insights, Job, PhotoQuery, ScoringWeights } from "./types";
 
 /** The UI query (URL state) as the API's query parameters. */
 export function toApiQuery(q: PhotoQuery, offset: number, limit: number): ApiPhotoQuery {
@@ -75,6 +75,11 @@ export function createHttpApi(baseUrl = ""): Api {
     dashboard: () => unwrap(client.GET("/api/dashboard")),
     settings: () => unwrap(client.GET("/api/settings")),
     account: () => unwrap(client.GET("/api/account")),
+    // openapi-fetch widens the schema's `poles: [string, string]` tuple to string[]; the
+    // sidecar's response model guarantees the pair, so narrow it back to the schema type.
+    insights: async (signal) => (await unwrap(client.GET("/api/insights", { signal }))) as Insights,
+    advice: (id, signal) =>
+      unwrap(client.GET("/api/photos/{image_id}/advice", { params: { path: { image_id: id } }, signal })),
     subscribe: (onEvent, onStatus) => subscribeEvents(`${baseUrl}/api/events`, onEvent, onStatus),
   };
 }

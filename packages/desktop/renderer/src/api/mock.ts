@@ -17,6 +17,7 @@ import type {
 } from "./types";
 import { AESTHETIC, ATTRIBUTES, TECHNICAL } from "./types";
 import { TIERS, tierFor } from "../lib/tiers";
+import { mockAdvice, mockInsights } from "./mockInsights";
 
 interface MockPhoto {
   id: string;
@@ -370,7 +371,16 @@ export function createMockApi(opts: MockOptions = {}): Api {
     },
     async account() {
       await wait();
-      return { available: false, reason: "cloud accounts and sync are not available in this version; everything works offline" };
+      return { available: false, signed_in: false, reason: "cloud accounts and sync are not available in this version; everything works offline" };
+    },
+    async insights() {
+      await wait();
+      return mockInsights(photos.length, photos.filter((p) => p.scored).length);
+    },
+    async advice(id) {
+      await wait();
+      if (!byId.has(id)) throw new ApiError("not_found", `${id}: no analysis result in the cache`, 404);
+      return mockAdvice(id);
     },
     subscribe(onEvent, onStatus) {
       listeners.add(onEvent);

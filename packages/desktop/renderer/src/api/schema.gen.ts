@@ -156,6 +156,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Insights
+         * @description The photography personality of every analyzed photo, scored with the active config.
+         */
+        get: operations["insights-get_insights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs": {
         parameters: {
             query?: never;
@@ -301,6 +321,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/photos/{image_id}/advice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Advice
+         * @description What to do differently for one photo, against the photographer's own typical level.
+         */
+        get: operations["insights-get_advice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/photos/{image_id}/preview": {
         parameters: {
             query?: never;
@@ -417,6 +457,34 @@ export interface components {
              */
             path: string;
         };
+        /** AdviceItem */
+        AdviceItem: {
+            /** Advice */
+            advice: string[];
+            /** Attribute */
+            attribute: string;
+            /**
+             * Basis
+             * @enum {string}
+             */
+            basis: "personal" | "absolute";
+            /** Deviation */
+            deviation: number | null;
+            /** Display Name */
+            display_name: string;
+            /** Finding */
+            finding: string | null;
+            /** Gap */
+            gap: number;
+            /** Spread */
+            spread: number | null;
+            /** Text */
+            text: string;
+            /** Typical */
+            typical: number | null;
+            /** Value */
+            value: number;
+        };
         /**
          * AnalysisResult
          * @description One analyzer's output for one image: the unit stored in the cache.
@@ -468,6 +536,31 @@ export interface components {
             };
             /** Version */
             version: string;
+        };
+        /** AttributeSummary */
+        AttributeSummary: {
+            /** Attribute */
+            attribute: string;
+            /** Display Name */
+            display_name: string;
+            /** Mean */
+            mean: number | null;
+            /** Median */
+            median: number | null;
+            /** N */
+            n: number;
+            /** P25 */
+            p25: number | null;
+            /** P75 */
+            p75: number | null;
+            /** Spread */
+            spread: number | null;
+        };
+        /** CompositionStyle */
+        CompositionStyle: {
+            centered_vs_rule_of_thirds: components["schemas"]["StyleDimension"];
+            minimalist_vs_complex: components["schemas"]["StyleDimension"];
+            tight_vs_loose_framing: components["schemas"]["StyleDimension"];
         };
         /**
          * ConfigIn
@@ -561,6 +654,15 @@ export interface components {
             /** Working Well */
             working_well?: string[];
         };
+        /** CritiqueAdvice */
+        CritiqueAdvice: {
+            /** Could Improve */
+            could_improve: string[];
+            /** Key Recommendation */
+            key_recommendation: string | null;
+            /** Summary */
+            summary: string;
+        };
         /** Dashboard */
         Dashboard: {
             /** Jobs */
@@ -596,6 +698,24 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** ExposurePreference */
+        ExposurePreference: {
+            dark_moody_vs_bright_airy: components["schemas"]["StyleDimension"];
+            high_contrast_vs_flat: components["schemas"]["StyleDimension"];
+        };
+        /** GenreShare */
+        GenreShare: {
+            /** Count */
+            count: number;
+            /** Genre */
+            genre: string;
+            /** Mean Score */
+            mean_score: number | null;
+            /** Share */
+            share: number;
+            /** Std Score */
+            std_score: number | null;
+        };
         /** Health */
         Health: {
             /** Pid */
@@ -616,6 +736,27 @@ export interface components {
             high: number;
             /** Low */
             low: number;
+        };
+        /** IndividualAdvice */
+        IndividualAdvice: {
+            /** Above Typical */
+            above_typical: string[];
+            /** Analyzer */
+            analyzer: string;
+            /** Based On */
+            based_on: number;
+            /**
+             * Basis
+             * @enum {string}
+             */
+            basis: "personal" | "absolute";
+            critique: components["schemas"]["CritiqueAdvice"] | null;
+            /** Image Id */
+            image_id: string;
+            /** Items */
+            items: components["schemas"]["AdviceItem"][];
+            /** Message */
+            message: string;
         };
         /**
          * JobProgress
@@ -730,6 +871,39 @@ export interface components {
             points_lost: number;
             /** Value */
             value: number;
+        };
+        /** PersonalityProfile */
+        PersonalityProfile: {
+            /** Analyzers */
+            analyzers: {
+                [key: string]: number;
+            };
+            composition_style: components["schemas"]["CompositionStyle"];
+            /**
+             * Confidence
+             * @enum {string}
+             */
+            confidence: "insufficient" | "low" | "medium" | "high";
+            exposure_preference: components["schemas"]["ExposurePreference"];
+            /** Notes */
+            notes: string[];
+            /** Photo Count */
+            photo_count: number;
+            /** Recommendations */
+            recommendations: components["schemas"]["Recommendation"][];
+            score_distribution: components["schemas"]["ScoreDistribution"];
+            /** Scored Count */
+            scored_count: number;
+            subject_distribution: components["schemas"]["SubjectDistribution"];
+            /** Summary */
+            summary: string;
+            thresholds?: components["schemas"]["Thresholds"];
+            trends: components["schemas"]["Trends"];
+            /**
+             * Version
+             * @default personality-1
+             */
+            version: string;
         };
         /**
          * PhotoDetail
@@ -926,6 +1100,31 @@ export interface components {
             /** Width */
             width: number | null;
         };
+        /** Recommendation */
+        Recommendation: {
+            /** Based On */
+            based_on: number;
+            /**
+             * Confidence
+             * @enum {string}
+             */
+            confidence: "insufficient" | "low" | "medium" | "high";
+            /** Evidence */
+            evidence: {
+                [key: string]: number | string;
+            };
+            /** Key */
+            key: string;
+            /** Message */
+            message: string;
+            /** Title */
+            title: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "strength" | "weakness" | "style" | "growth";
+        };
         /**
          * ScoreBreakdown
          * @description One photo's score and where it came from, built by :func:`breakdown_at`.
@@ -958,6 +1157,43 @@ export interface components {
             weights: {
                 [key: string]: number;
             };
+        };
+        /** ScoreDistribution */
+        ScoreDistribution: {
+            /** Attributes */
+            attributes: components["schemas"]["AttributeSummary"][];
+            /** Bottom 10 Percent Traits */
+            bottom_10_percent_traits: string[];
+            /** Bottom Threshold */
+            bottom_threshold: number | null;
+            /** Bottom Traits */
+            bottom_traits: components["schemas"]["Trait"][];
+            /** Histogram */
+            histogram: number[];
+            /** Mean */
+            mean: number | null;
+            /** Median */
+            median: number | null;
+            /** N */
+            n: number;
+            /** P10 */
+            p10: number | null;
+            /** P90 */
+            p90: number | null;
+            /** Std */
+            std: number | null;
+            /** Tiers */
+            tiers: {
+                [key: string]: number;
+            };
+            /** Top 10 Percent Traits */
+            top_10_percent_traits: string[];
+            /** Top Threshold */
+            top_threshold: number | null;
+            /** Top Traits */
+            top_traits: components["schemas"]["Trait"][];
+            /** Unscorable */
+            unscorable: number;
         };
         /** ScoredPhoto */
         ScoredPhoto: {
@@ -1034,6 +1270,61 @@ export interface components {
             folder_id?: number | null;
         };
         /**
+         * StyleDimension
+         * @description One −1…1 axis: −1 = fully the first pole, +1 = fully the second.
+         */
+        StyleDimension: {
+            /**
+             * Confidence
+             * @enum {string}
+             */
+            confidence: "insufficient" | "low" | "medium" | "high";
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Mean Score First */
+            mean_score_first: number | null;
+            /** Mean Score Second */
+            mean_score_second: number | null;
+            /** Method */
+            method: string;
+            /** N */
+            n: number;
+            /** N First */
+            n_first: number;
+            /** N Second */
+            n_second: number;
+            /** Poles */
+            poles: [
+                string,
+                string
+            ];
+            /** Share First */
+            share_first: number | null;
+            /** Share Second */
+            share_second: number | null;
+            /** Sources */
+            sources: {
+                [key: string]: number;
+            };
+            /** Value */
+            value: number | null;
+        };
+        /** SubjectDistribution */
+        SubjectDistribution: {
+            /** Classified */
+            classified: number;
+            /** Genres */
+            genres: components["schemas"]["GenreShare"][];
+            /** Shares */
+            shares: {
+                [key: string]: number;
+            };
+            /** Unknown */
+            unknown: number;
+        };
+        /**
          * SyncState
          * @description Background sync of this device (see docs/sync.md).
          */
@@ -1057,6 +1348,162 @@ export interface components {
              * @enum {string}
              */
             state: "signed_out" | "syncing" | "idle" | "offline" | "error" | "stopped";
+        };
+        /**
+         * Thresholds
+         * @description How much data each kind of claim needs (docs/recommendations.md, "Enough data").
+         */
+        Thresholds: {
+            /**
+             * Common Issue Share
+             * @default 0.1
+             */
+            common_issue_share: number;
+            /**
+             * High Photos
+             * @default 200
+             */
+            high_photos: number;
+            /**
+             * Max Buckets
+             * @default 36
+             */
+            max_buckets: number;
+            /**
+             * Medium Photos
+             * @default 50
+             */
+            medium_photos: number;
+            /**
+             * Min Attr Gap
+             * @default 0.05
+             */
+            min_attr_gap: number;
+            /**
+             * Min Bucket
+             * @default 20
+             */
+            min_bucket: number;
+            /**
+             * Min Buckets
+             * @default 3
+             */
+            min_buckets: number;
+            /**
+             * Min Classified
+             * @default 30
+             */
+            min_classified: number;
+            /**
+             * Min Dimension
+             * @default 20
+             */
+            min_dimension: number;
+            /**
+             * Min Gap Points
+             * @default 3
+             */
+            min_gap_points: number;
+            /**
+             * Min Group
+             * @default 10
+             */
+            min_group: number;
+            /**
+             * Min Lift
+             * @default 1.5
+             */
+            min_lift: number;
+            /**
+             * Min Photos
+             * @default 20
+             */
+            min_photos: number;
+            /**
+             * Min Trait In Group
+             * @default 5
+             */
+            min_trait_in_group: number;
+            /**
+             * Min Z
+             * @default 2
+             */
+            min_z: number;
+            /**
+             * Rare Genre Share
+             * @default 0.05
+             */
+            rare_genre_share: number;
+            /**
+             * Rare Trait Share
+             * @default 0.15
+             */
+            rare_trait_share: number;
+            /**
+             * Strong Lean
+             * @default 0.6
+             */
+            strong_lean: number;
+            /**
+             * Style Lean
+             * @default 0.25
+             */
+            style_lean: number;
+        };
+        /**
+         * Trait
+         * @description A feature or attribute level, and how over-represented it is in a group.
+         */
+        Trait: {
+            /** Group Size */
+            group_size: number;
+            /** In Group */
+            in_group: number;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "feature" | "issue" | "attribute";
+            /** Label */
+            label: string;
+            /** Lift */
+            lift: number;
+            /** Overall */
+            overall: number;
+            /** Share In Group */
+            share_in_group: number;
+            /** Share Overall */
+            share_overall: number;
+            /** Z */
+            z: number;
+        };
+        /** TrendPoint */
+        TrendPoint: {
+            /** Mean Score */
+            mean_score: number;
+            /** N */
+            n: number;
+            /** Period */
+            period: string;
+        };
+        /** Trends */
+        Trends: {
+            /** Change */
+            change: number | null;
+            /** Dated */
+            dated: number;
+            /** Granularity */
+            granularity: ("month" | "quarter" | "year") | null;
+            /** Left Out */
+            left_out: number;
+            /** Points */
+            points: components["schemas"]["TrendPoint"][];
+            /** Summary */
+            summary: string;
+            /** Undated */
+            undated: number;
         };
     };
     responses: never;
@@ -1398,6 +1845,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "insights-get_insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalityProfile"];
                 };
             };
             /** @description A refused request (the one error shape). */
@@ -1781,6 +2266,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PhotoDetail"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "insights-get_advice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The photo's SHA-256 (lowercase hex). */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndividualAdvice"];
                 };
             };
             /** @description A refused request (the one error shape). */

@@ -1,6 +1,6 @@
 import { tierColor, tierFor } from "../lib/tiers";
 
-/** Score distribution in 5-point bins, hand-drawn SVG; each bar in its tier's colour. */
+/** Score distribution in equal bins (5 points on the dashboard, 10 in Insights), hand-drawn SVG; each bar in its tier's colour. */
 export interface Bin {
   low: number;
   high: number;
@@ -16,8 +16,9 @@ export function Histogram({ bins }: { bins: Bin[] }) {
   const bw = (W - pad.l - pad.r) / n;
   const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
   const total = bins.reduce((a, b) => a + b.count, 0);
+  const step = bins[0] ? bins[0].high - bins[0].low : 5;
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Score distribution of ${total} scored photos in 5-point bins`}>
+    <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Score distribution of ${total} scored photos in ${step}-point bins`}>
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
           <line x1={pad.l} x2={W - pad.r} y1={y(max * f)} y2={y(max * f)} stroke="var(--border)" />

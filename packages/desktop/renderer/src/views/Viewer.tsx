@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from "react";
 import { useApi } from "../api/context";
-import { errorMessage } from "../api/errors";
-import type { PhotoDetail } from "../api/types";
+import { asApiError, errorMessage } from "../api/errors";
+import type { Advice, PhotoDetail } from "../api/types";
 import { ATTRIBUTE_LABEL, ATTRIBUTES } from "../api/types";
 import { formatCategory, formatExif, formatNumber, formatScore, humanize } from "../lib/format";
+import { adviceLines } from "../lib/insights";
 import { resolveTier, tierColor } from "../lib/tiers";
 import type { ViewerAction, ViewerState } from "../lib/viewerNav";
 import { keyToAction } from "../lib/viewerNav";
@@ -184,6 +185,8 @@ export function Viewer({ state, dispatch }: { state: ViewerState; dispatch: (a: 
                 </>
               ) : null}
 
+              <AdviceSection key={current.summary.image_id} id={current.summary.image_id} />
+
               <h3>Camera (EXIF)</h3>
               <KeyValues data={current.metadata} />
               {Object.keys(current.features).length ? (
@@ -248,4 +251,48 @@ function Preview({ src, alt }: { src: string; alt: string }) {
   const [failed, setFailed] = useState(false);
   if (failed) return <p style={{ color: "#bbb" }}>The preview could not be made — the file may have moved or be unreadable.</p>;
   return <img src={src} alt={alt} onError={() => setFailed(true)} />;
+}
+
+/** What to do differently for this photo (GET /api/photos/{id}/advice), as plain lines. */
+function AdviceSection({ id }: { id: string }) {
+  const api = useApi();
+  const [advice, setAdvice] = useState<Advice | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api.advice(id, ctrl.signal).then(
+      (a) => {
+        if (!ctrl.signal.aborted) setAdvice(a);
+      },
+      (e: unknown) => {
+        if (ctrl.signal.aborted) return;
+        const err = asApiError(e);
+        setProblem(err.code === "not_found" ? "No advice yet: this photo has not been analyzed." : err.message);
+      },
+    );
+    return () => ctrl.abort();
+  }, [api, id]);
+
+  return (
+    <section className="advice" data-testid="viewer-advice" aria-label="Advice">
+      <h3>Advice</h3>
+      {advice ? (
+        <>
+          <ul>
+            {adviceLines(advice).map((line, i) => (
+              <li key={i}>{line.replace(/^\s*-\s*/, "")}</li>
+            ))}
+          </ul>
+          <p className="muted">
+            {advice.basis === "personal" ? `Compared with your usual level over ${formatNumber(advice.based_on)} photos.` : "Compared with an absolute bar (too few photos for your usual level)."}
+          </p>
+        </>
+      ) : problem ? (
+        <p className="muted">{problem}</p>
+      ) : (
+        <p className="muted">Loading advice…</p>
+      )}
+    </section>
+  );
 }

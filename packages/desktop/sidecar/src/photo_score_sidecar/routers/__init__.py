@@ -12,6 +12,7 @@ from photo_score_sidecar.routers import (
     events,
     files,
     health,
+    insights,
     jobs,
     libraries,
     photos,
@@ -30,5 +31,6 @@ for module in (
     dashboard,
     settings,
     account,
+    insights,
 ):
     api_router.include_router(module.router)
