@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from photo_score.cli import main
+from tests.factories.cli import CliResult
 from tests.factories.real import real_photo_folder
 
 
@@ -24,3 +27,15 @@ def photo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("PHOTO_SCORE_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def run_cli(photo_home: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``photo-score ARGS…`` in-process against the isolated home."""
+
+    def run(*args: str) -> CliResult:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

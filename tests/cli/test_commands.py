@@ -21,7 +21,7 @@ from photo_score.models import AnalysisResult
 from photo_score.pipeline import AnalyzerSpec, analyze_paths
 from photo_score.settings import Settings
 from photo_score.storage.cache import Cache
-from tests.cli.conftest import CliResult
+from tests.factories.cli import CliResult
 from tests.factories.photos import make_camera_jpeg
 
 RunCli = Callable[..., CliResult]

@@ -12,7 +12,7 @@ import pytest
 
 from photo_score.ingest import decode
 from photo_score.models import ATTRIBUTES
-from tests.cli.conftest import CliResult
+from tests.factories.cli import CliResult
 from tests.factories.photos import make_camera_jpeg, make_corrupt_variants, non_utf8_name
 
 RunCli = Callable[..., CliResult]

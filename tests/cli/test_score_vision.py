@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import CliResult
+from tests.factories.cli import CliResult
 from tests.fakes.openrouter import FakeOpenRouter
 
 RunCli = Callable[..., CliResult]

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any, Literal
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from PIL import Image
+
+from tests.fakes._server import LoopbackServer
 
 Kind = Literal[
     "status",  # an HTTP error (``status``), optionally with ``retry_after``
@@ -73,7 +74,9 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse({"error": {"code": status, "message": message}}, status, headers=headers)
 
 
-class FakeOpenRouter:
+class FakeOpenRouter(LoopbackServer):
+    name = "fake OpenRouter"
+
     def __init__(
         self,
         *,
@@ -90,9 +93,6 @@ class FakeOpenRouter:
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
         self.app = FastAPI()
         self.app.post("/api/v1/chat/completions")(self._completions)
 
@@ -123,26 +123,6 @@ class FakeOpenRouter:
     def calls(self, *, task: str | None = None, model: str | None = None) -> list[Record]:
         with self._lock:
             return [r for r in self.records if task in (None, r.task) and model in (None, r.model)]
-
-    def start(self) -> FakeOpenRouter:
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="fake-openrouter")
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake OpenRouter did not start")
-            time.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
 
     # -- the endpoint ----------------------------------------------------------------------
 

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from tests.fakes._server import LoopbackServer
 
 API_VERSION = "2026-10-28.endive"
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
@@ -107,7 +108,9 @@ def _error(
     )
 
 
-class FakeStripe:
+class FakeStripe(LoopbackServer):
+    name = "fake Stripe"
+
     def __init__(self, secret_key: str = "sk_test_fake_key_1234") -> None:
         self.secret_key = secret_key
         self.app = FastAPI()
@@ -117,9 +120,6 @@ class FakeStripe:
         self.calls: list[Call] = []
         self.sessions: dict[str, dict[str, Any]] = {}
         self._failures: list[tuple[int, str, str, str | None, str | None]] = []
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
     @property
     def url(self) -> str:
@@ -141,26 +141,6 @@ class FakeStripe:
     ) -> None:
         with self._lock:
             self._failures.extend([(status, type, message, code, param)] * times)
-
-    def start(self) -> FakeStripe:
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="fake-stripe")
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake Stripe did not start")
-            time.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
 
     # -- the API ----------------------------------------------------------------------------
 

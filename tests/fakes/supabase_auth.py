@@ -22,10 +22,11 @@ from typing import Any, Literal
 
 import jwt
 import psycopg
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+
+from tests.fakes._server import LoopbackServer
 
 
 @dataclass
@@ -61,7 +62,9 @@ def _now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
 
 
-class FakeSupabaseAuth:
+class FakeSupabaseAuth(LoopbackServer):
+    name = "fake Supabase Auth"
+
     def __init__(
         self,
         *,
@@ -86,9 +89,6 @@ class FakeSupabaseAuth:
         self.log: list[Call] = []
         self._failures: list[tuple[int, str]] = []
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
         app = FastAPI()
         app.post("/auth/v1/signup")(self._signup)
         app.post("/auth/v1/token")(self._token)
@@ -112,26 +112,6 @@ class FakeSupabaseAuth:
     ) -> None:
         with self._lock:
             self._failures.extend([(status, error_code)] * times)
-
-    def start(self) -> FakeSupabaseAuth:
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="fake-supabase-auth")
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake Supabase Auth did not start")
-            time.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
 
     def public_jwk(self) -> dict[str, Any]:
         jwk: dict[str, Any] = json.loads(

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
-from photo_score.cli import main
 from photo_score.models import ATTRIBUTES
 
 Record = dict[str, Any]
@@ -48,23 +43,3 @@ def make_records(
             }
         )
     return out
-
-
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def run_cli(photo_home: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
-    def run(*args: str) -> CliResult:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return CliResult(code, captured.out, captured.err)
-
-    return run

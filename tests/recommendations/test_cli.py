@@ -8,8 +8,9 @@ from pathlib import Path
 from photo_score.models import AnalysisResult, PhotoMetadata
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
+from tests.factories.cli import CliResult
 from tests.factories.photos import make_camera_jpeg
-from tests.recommendations.conftest import CliResult, make_records
+from tests.recommendations.conftest import make_records
 from tests.recommendations.test_html import Checker
 
 RunCli = Callable[..., CliResult]
