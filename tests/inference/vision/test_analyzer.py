@@ -75,4 +75,7 @@ def test_missing_key_fails_at_construction() -> None:
 
 
 def test_close_without_use_is_a_no_op() -> None:
-    OpenRouterAnalyzer(roster(), options=ClientOptions(base_url="http://localhost:1/v1")).close()
+    analyzer = OpenRouterAnalyzer(roster(), options=ClientOptions(base_url="http://localhost:1/v1"))
+    analyzer.close()  # nothing was started: no loop, no client, no request
+    assert analyzer.stats() == {}
+    assert analyzer.cost_usd == 0.0
