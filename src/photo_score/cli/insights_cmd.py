@@ -16,7 +16,7 @@ from rich.text import Text
 from photo_score.cli.options import ConfigOption, OutputOption
 from photo_score.errors import NotFoundError
 from photo_score.recommendations import PersonalityProfile, personality_from_cache, render_html
-from photo_score.recommendations.personality import RecommendationType
+from photo_score.recommendations.profile import RecommendationType
 from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache

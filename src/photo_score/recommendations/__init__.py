@@ -28,16 +28,16 @@ from photo_score.recommendations.individual import (
     baseline_from_values,
 )
 from photo_score.recommendations.personality import (
+    compute_personality,
+    personality_from_cache,
+    personality_from_records,
+)
+from photo_score.recommendations.profile import (
     VERSION,
     PersonalityProfile,
     Recommendation,
     StyleDimension,
-    Thresholds,
     Trait,
-    compute_personality,
-    confidence_for,
-    personality_from_cache,
-    personality_from_records,
 )
 from photo_score.recommendations.records import (
     MEASUREMENT_KEYS,
@@ -47,6 +47,7 @@ from photo_score.recommendations.records import (
     table_from_cache,
     table_from_records,
 )
+from photo_score.recommendations.thresholds import Thresholds, confidence_for
 
 __all__ = [
     "MEASUREMENT_KEYS",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from photo_score.recommendations.personality import (
+from photo_score.recommendations.profile import (
     PersonalityProfile,
     Recommendation,
     RecommendationType,
