@@ -8,7 +8,7 @@ The cloud answers an analysis it cannot pay for with HTTP 402 and a body like::
                             "body": {"plan_id": "credits_100"}}}}
 
 Sending ``checkout`` (with the user's token) returns a Stripe ``checkout_url``; this module
-only formats, it does no I/O.
+only reads and formats such bodies, it does no I/O.
 """
 
 from __future__ import annotations
@@ -16,6 +16,77 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class CreditPlan(BaseModel):
+    """A credit pack as the cloud sells it (``GET /billing/plans``, the 402 body)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    credits: int
+    price_cents: int
+    currency: str = "usd"
+    description: str = ""
+
+
+class CheckoutBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    plan_id: str
+
+
+class CheckoutRequest(BaseModel):
+    """The ready-to-send request that starts buying a pack (with the user's token)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    method: str = "POST"
+    url: str = Field(description="On the cloud server, e.g. /billing/checkout.")
+    body: CheckoutBody
+
+
+class OutOfCredits(BaseModel):
+    """A cloud 402, structured: what the user has, what they can buy, and how."""
+
+    message: str
+    balance: int | None = None
+    required: int | None = None
+    plans: list[CreditPlan] = Field(default_factory=list)
+    checkout: CheckoutRequest | None = None
+    server_url: str | None = Field(default=None, description="The cloud that refused.")
+
+
+def parse_out_of_credits(body: Any, server_url: str | None = None) -> OutOfCredits:
+    """The 402 body as :class:`OutOfCredits`; parts that are missing or malformed are left
+    out (an unexpected body must never hide the 402 itself)."""
+    error = body.get("error", body) if isinstance(body, Mapping) else {}
+    error = error if isinstance(error, Mapping) else {}
+    plans: list[CreditPlan] = []
+    for raw in error.get("plans") or []:
+        try:
+            plans.append(CreditPlan.model_validate(raw))
+        except ValidationError:
+            continue
+    checkout: CheckoutRequest | None
+    try:
+        checkout = CheckoutRequest.model_validate(error.get("checkout"))
+    except ValidationError:
+        checkout = None
+    return OutOfCredits(
+        message=str(error.get("message") or "out of credits"),
+        balance=_int_or_none(error.get("balance")),
+        required=_int_or_none(error.get("required")),
+        plans=plans,
+        checkout=checkout,
+        server_url=server_url,
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _price(cents: int, currency: str) -> str:

@@ -13,12 +13,18 @@ bug and is reported as an internal error.
     │   └── ImageTooLargeError  decompression bombs and absurd dimensions
     ├── AnalyzerError           an analyzer could not produce a result for one photo
     │   ├── AnalyzerUnavailableError   no key, key rejected, offline, no credits: stops a run
+    │   │   └── OutOfCreditsError      the cloud answered 402 (carries the packs to buy)
     │   └── RunStoppedError     the run must stop (e.g. its cost budget is reached)
     ├── CacheError              the local cache is unusable (locked, newer schema, corrupt)
     └── NotFoundError           a photo or record the user named does not exist
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from photo_score.buy_credits import OutOfCredits
 
 
 class PhotoScoreError(Exception):
@@ -71,6 +77,15 @@ class AnalyzerError(PhotoScoreError):
 
 class AnalyzerUnavailableError(AnalyzerError):
     """No analyzer can serve the request (offline, no key, no credits)."""
+
+
+class OutOfCreditsError(AnalyzerUnavailableError):
+    """The cloud refused an analysis for lack of credits (HTTP 402). ``offer`` is what the
+    cloud said: the balance, the credit packs and the checkout request that buys one."""
+
+    def __init__(self, message: str, offer: OutOfCredits) -> None:
+        super().__init__(message)
+        self.offer = offer
 
 
 class RunStoppedError(AnalyzerError):

@@ -18,11 +18,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from photo_score.errors import NotFoundError, PhotoScoreError
+from photo_score.buy_credits import OutOfCredits
+from photo_score.errors import NotFoundError, OutOfCreditsError, PhotoScoreError
 from photo_score.models import utcnow
-from photo_score.pipeline import AnalyzerSpec, PipelineEvents, analyze_paths
+from photo_score.pipeline import AnalyzeReport, AnalyzerSpec, PipelineEvents, analyze_paths
 from photo_score.settings import Settings
 from photo_score.storage.cache import Cache
 
@@ -55,6 +56,22 @@ class JobProgress(BaseModel):
     rate: float | None  # analyzed photos per second
     eta_s: float | None  # seconds left at the current rate
     error: str | None  # why a failed job failed
+    stopped_reason: str | None = Field(
+        default=None,
+        description="Why the analyzer stopped the run early; the photos it did not reach "
+        "(not_analyzed) are left for the next run, not failed.",
+    )
+    not_analyzed: int = 0
+    fallback_reason: str | None = Field(
+        default=None,
+        description="Why the rest of the run used the local analyzer (auto: the cloud's "
+        "credits ran out or it became unreachable).",
+    )
+    payment_required: OutOfCredits | None = Field(
+        default=None,
+        description="The cloud answered 402 (out of credits): the balance, the credit packs "
+        "and the checkout request. Set whether the run stopped or fell back.",
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -75,16 +92,22 @@ class _Job:
         self.to_analyze = 0
         self.done = self.failed = self.analyzed = self.cached = 0
         self.error: str | None = None
+        self.stopped_reason: str | None = None
+        self.not_analyzed = 0
+        self.fallback_reason: str | None = None
+        self.payment_required: OutOfCredits | None = None
         self.created_at = utcnow()
         self.started_at: datetime | None = None
         self.finished_at: datetime | None = None
         self.analyze_started: float | None = None
+        self.analyze_ended: float | None = None  # frozen at the end: a finished rate stays put
         self.last_emit = 0.0
 
     def snapshot(self) -> JobProgress:
         rate = eta = None
         if self.analyze_started is not None and self.analyzed:
-            elapsed = max(time.monotonic() - self.analyze_started, 1e-6)
+            ended = self.analyze_ended if self.analyze_ended is not None else time.monotonic()
+            elapsed = max(ended - self.analyze_started, 1e-6)
             rate = round(self.analyzed / elapsed, 3)
             remaining = max(self.to_analyze - self.analyzed - self._failed_in_analysis(), 0)
             eta = round(remaining / rate, 1) if self.state is JobState.running else 0.0
@@ -101,6 +124,10 @@ class _Job:
             rate=rate,
             eta_s=eta,
             error=self.error,
+            stopped_reason=self.stopped_reason,
+            not_analyzed=self.not_analyzed,
+            fallback_reason=self.fallback_reason,
+            payment_required=self.payment_required,
             created_at=self.created_at,
             started_at=self.started_at,
             finished_at=self.finished_at,
@@ -108,6 +135,16 @@ class _Job:
 
     def _failed_in_analysis(self) -> int:
         return max(self.done - self.analyzed - self.cached, 0)
+
+    def record(self, report: AnalyzeReport) -> None:
+        """What the finished run says beyond the counters: an early stop, a fallback, a 402."""
+        self.stopped_reason = report.stopped_reason
+        self.not_analyzed = len(report.not_analyzed)
+        if report.fallback_error is not None:
+            self.fallback_reason = str(report.fallback_error)
+        for error in (report.stop_error, report.fallback_error):
+            if isinstance(error, OutOfCreditsError):
+                self.payment_required = error.offer
 
 
 class _Events(PipelineEvents):
@@ -217,6 +254,7 @@ class JobManager:
 
     def _finish(self, job: _Job, state: JobState) -> None:
         job.state = state
+        job.analyze_ended = time.monotonic()
         job.finished_at = utcnow()
 
     def _run(self) -> None:
@@ -230,6 +268,7 @@ class JobManager:
                 job.state = JobState.running
                 job.started_at = utcnow()
             self._emit(job, force=True)
+            report: AnalyzeReport | None = None
             try:
                 report = analyze_paths(
                     job.paths,
@@ -248,6 +287,8 @@ class JobManager:
                 outcome, error = JobState.failed, f"internal error ({type(exc).__name__})"
             with self._lock:
                 job.error = error
+                if report is not None:
+                    job.record(report)
                 self._finish(job, outcome)
             self._emit(job, force=True)
 

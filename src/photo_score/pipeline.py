@@ -75,6 +75,8 @@ class AnalyzeReport:
     cached: int = 0
     interrupted: bool = False
     stopped_reason: str | None = None  # why the analyzer stopped the run early
+    stop_error: AnalyzerError | None = None  # the error behind ``stopped_reason``
+    fallback_error: AnalyzerError | None = None  # why the rest of the run used a fallback
     not_analyzed: list[str] = field(default_factory=list)  # paths left for the next run
     elapsed_s: float = 0.0
 
@@ -194,7 +196,7 @@ def _analyze_todo(
 ) -> None:
     analyzer = spec.factory()
     thumbnails = ThumbnailStore(settings.thumbnails_dir, settings.thumbnail_size)
-    stop_reason: list[str] = []
+    stop_errors: list[AnalyzerError] = []
 
     def work(file: DiscoveredFile, image_id: str | None) -> _Outcome:
         outcome = _Outcome(file)
@@ -216,7 +218,7 @@ def _analyze_todo(
             outcome.error = exc.reason
             outcome.persist_error = True
         except (AnalyzerUnavailableError, RunStoppedError) as exc:
-            stop_reason.append(str(exc))  # the run ends; this photo is left for the next one
+            stop_errors.append(exc)  # the run ends; this photo is left for the next one
             stop.set()
             outcome.skipped = True
         except AnalyzerError as exc:
@@ -285,8 +287,10 @@ def _analyze_todo(
         pending.extend(f.result() for f in in_flight if f.done() and not f.cancelled())
         flush()
         analyzer.close()
-        if stop_reason:
-            report.stopped_reason = stop_reason[0]
+        report.fallback_error = analyzer.fallback_error()
+        if stop_errors:
+            report.stop_error = stop_errors[0]
+            report.stopped_reason = str(stop_errors[0])
 
 
 def _wait(in_flight: set[Future[_Outcome]]) -> tuple[set[Future[_Outcome]], set[Future[_Outcome]]]:

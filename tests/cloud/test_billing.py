@@ -300,11 +300,55 @@ def test_production_needs_the_whole_stripe_configuration(cloud_env: dict[str, st
     env = {k: v for k, v in cloud_env.items() if k != "STRIPE_WEBHOOK_SECRET"}
     with pytest.raises(ValidationError, match="STRIPE_WEBHOOK_SECRET"):
         settings_from(env)
-    env = {k: v for k, v in cloud_env.items() if k != "CHECKOUT_SUCCESS_URL"}
-    with pytest.raises(ValidationError, match="CHECKOUT_SUCCESS_URL"):
-        settings_from(env)
     with pytest.raises(ValidationError, match="STRIPE_WEBHOOK_SECRET"):
         settings_from(cloud_env, STRIPE_WEBHOOK_SECRET="changeme")
+    with pytest.raises(ValidationError, match="PUBLIC_URL"):
+        settings_from(cloud_env, PUBLIC_URL="javascript:alert(1)")
+    # The return pages default to this server's own: no CHECKOUT_*_URL needed.
+    env = {k: v for k, v in cloud_env.items() if not k.startswith("CHECKOUT_")}
+    assert settings_from(env).checkout_return_urls("http://10.0.0.7:8000/") == (
+        "http://10.0.0.7:8000/billing/success?session_id={CHECKOUT_SESSION_ID}",
+        "http://10.0.0.7:8000/billing/cancel",
+    )
+
+
+@pytest.mark.parametrize("public_url", [None, "https://cloud.photo-score.test"])
+def test_checkout_returns_to_this_servers_pages_by_default(
+    cloud_env: dict[str, str], stripe_api: FakeStripe, public_url: str | None
+) -> None:
+    env = {k: v for k, v in cloud_env.items() if not k.startswith("CHECKOUT_")}
+    if public_url is not None:
+        env["PUBLIC_URL"] = public_url
+    running = InProcessServer(create_app(settings_from(env))).start()
+    try:
+        with httpx.Client(base_url=running.url, timeout=60) as http:
+            _, token = new_user(http)
+            out = http.post(
+                "/billing/checkout", json={"plan_id": "credits_100"}, headers=bearer(token)
+            )
+            base = public_url or running.url
+            [call] = stripe_api.calls
+            success, cancel = call.form["success_url"], call.form["cancel_url"]
+            assert success == f"{base}/billing/success?session_id={{CHECKOUT_SESSION_ID}}"
+            assert cancel == f"{base}/billing/cancel"
+            # The pages the buyer lands on are served here (Stripe fills the session id in).
+            path = success.removeprefix(base)
+            paid = http.get(path.replace("{CHECKOUT_SESSION_ID}", "cs_test_<b>x</b>"))
+            cancelled = http.get(cancel.removeprefix(base))
+    finally:
+        running.stop()
+    assert out.status_code == 200, out.text
+    assert paid.status_code == 200
+    assert paid.headers["content-type"].startswith("text/html")
+    assert "Payment received" in paid.text
+    assert "return to photo-score" in paid.text
+    assert "cs_test_" not in paid.text  # nothing from the URL is echoed
+    assert paid.headers["content-security-policy"].startswith("default-src 'none'")
+    assert paid.headers["referrer-policy"] == "no-referrer"
+    assert paid.headers["cache-control"] == "no-store"
+    assert cancelled.status_code == 200
+    assert "Nothing was charged" in cancelled.text
+    assert "return to photo-score" in cancelled.text
 
 
 # ------------------------------------------------------------------------------- webhooks

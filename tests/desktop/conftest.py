@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,16 @@ from photo_score_sidecar import SidecarServer
 from PIL import Image, ImageFilter
 
 from photo_score.settings import Settings
+from tests.cloud import conftest as cloud
 from tests.factories.photos import make_camera_jpeg
+
+# The cloud's deployment on PostgreSQL (tests/cloud/conftest.py), for the tests that drive
+# the app's account and credits against it; nothing starts unless a test asks.
+pg_server = cloud.pg_server
+cloud_db = cloud.cloud_db
+fake_openrouter = cloud.fake_openrouter
+vision_config = cloud.vision_config
+cloud_env = cloud.cloud_env
 
 
 def make_shoot(folder: Path) -> Path:
@@ -64,21 +74,26 @@ class Running:
         return self.server.token
 
 
-@pytest.fixture
-def sidecar(tmp_path: Path) -> Iterator[Running]:
-    """A real sidecar on 127.0.0.1 (own thread) and a client that carries the token."""
-    home = tmp_path / "home"
-    settings = Settings(home=home, workers=2)
-    server = SidecarServer(settings, use_keyring=False, ui_dir=tmp_path / "no-ui")
+@contextmanager
+def run_sidecar(settings: Settings, ui_dir: Path) -> Iterator[Running]:
+    """A real sidecar for ``settings`` on 127.0.0.1 (own thread), and a client with the token."""
+    server = SidecarServer(settings, use_keyring=False, ui_dir=ui_dir)
     server.start()
     client = httpx.Client(
         base_url=server.url, headers={"authorization": f"Bearer {server.token}"}, timeout=60
     )
     try:
-        yield Running(server, client, home)
+        yield Running(server, client, settings.home)
     finally:
         client.close()
         server.stop()
+
+
+@pytest.fixture
+def sidecar(tmp_path: Path) -> Iterator[Running]:
+    """A real sidecar on 127.0.0.1 (own thread) and a client that carries the token."""
+    with run_sidecar(Settings(home=tmp_path / "home", workers=2), tmp_path / "no-ui") as running:
+        yield running
 
 
 def read_events(running: Running, *, until: Any, limit: int = 10_000) -> list[dict[str, Any]]:

@@ -16,13 +16,23 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from tests.cloud import conftest as cloud
+from tests.cloud import test_billing as billing
+from tests.cloud.helpers import CloudDb, InProcessServer, signup
+from tests.cloud.test_billing import deliver
 from tests.desktop.conftest import make_shoot
+from tests.fakes.openrouter import FakeOpenRouter
+from tests.fakes.stripe_api import FakeStripe
+from tests.sync.devices import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "packages" / "desktop" / "renderer" / "dist"
@@ -56,14 +66,26 @@ def photo_score_exe() -> str:
     return str(exe) if exe.exists() else shutil.which("photo-score") or "photo-score"
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
+# The cloud the account tests sign in to: tests/cloud's deployment, selling credits through
+# the fake Stripe as in test_billing (the base fixtures come from tests/desktop/conftest.py).
+cloud_env = billing.cloud_env
+fake_stripe = billing.fake_stripe
+stripe_api = billing.stripe_api
+settings = cloud.settings
+server = cloud.server
+client = cloud.client
+openrouter = cloud.openrouter
+
+
+@contextmanager
+def serve(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
     """``photo-score serve --no-browser`` on a fresh home; its sidecar.json once ready."""
     home = tmp_path / "home"
     env = {
         **os.environ,
         "PHOTO_SCORE_HOME": str(home),
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # never the user's keyring
+        **(extra_env or {}),
     }
     proc = subprocess.Popen(
         [photo_score_exe(), "serve", "--no-browser"],
@@ -92,6 +114,20 @@ def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
             proc.communicate()
     assert proc.returncode == 0, proc.returncode
     assert not info_file.exists()  # removed on shutdown
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The app with no cloud configured (fully offline)."""
+    with serve(tmp_path) as info:
+        yield info
+
+
+@pytest.fixture
+def served_with_cloud(tmp_path: Path, server: InProcessServer) -> Iterator[dict[str, Any]]:
+    """The app with PHOTO_SCORE_CLOUD_URL pointing at the test cloud; signed out."""
+    with serve(tmp_path, {"PHOTO_SCORE_CLOUD_URL": server.url}) as info:
+        yield info
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +255,143 @@ def _api(served: dict[str, Any], path: str) -> Any:
 
     headers = {"authorization": f"Bearer {served['token']}"}
     return httpx.get(served["url"] + path, headers=headers, timeout=30).json()
+
+
+# ------------------------------------------------------------------------ account & credits
+
+
+def new_account(client: httpx.Client) -> tuple[str, str]:
+    email = f"{uuid.uuid4().hex[:10]}@example.test"
+    session = signup(client, email, PASSWORD)
+    return email, session["user"]["id"]
+
+
+def open_app(browser: Any, served: dict[str, Any]) -> tuple[Any, Any, list[str]]:
+    """A page on the app; Stripe Checkout pages are answered locally (no network here)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.route(
+        "https://checkout.stripe.com/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<h1>Checkout</h1>"),
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{served['url']}/?token={served['token']}")
+    return context, page, errors
+
+
+def only_checkout(stripe_api: FakeStripe, user_id: str, plan_id: str) -> str:
+    """The one Checkout Session the cloud created for this user since the reset: its URL."""
+    [call] = stripe_api.calls
+    assert call.form["metadata[user_id]"] == user_id
+    assert call.form["metadata[plan_id]"] == plan_id
+    [session] = [s for s in stripe_api.sessions.values() if s["metadata"]["user_id"] == user_id]
+    url: str = session["url"]
+    return url
+
+
+def test_sign_in_see_balance_and_packs_then_buy(
+    served_with_cloud: dict[str, Any],
+    browser: Any,
+    client: httpx.Client,
+    stripe_api: FakeStripe,
+) -> None:
+    from playwright.sync_api import expect
+
+    email, user_id = new_account(client)
+    context, page, errors = open_app(browser, served_with_cloud)
+    try:
+        page.get_by_test_id("nav-account").click()
+        page.get_by_test_id("login-email").fill(email)
+        page.get_by_test_id("login-password").fill("not the password")
+        page.get_by_test_id("login-submit").click()
+        expect(page.get_by_test_id("login-error")).to_contain_text("wrong email or password")
+        page.get_by_test_id("login-password").fill(PASSWORD)
+        page.get_by_test_id("login-submit").click()
+
+        expect(page.get_by_test_id("account-email")).to_have_text(email)
+        expect(page.get_by_test_id("account-balance")).to_have_text("5")  # the trial credits
+        cards = page.get_by_test_id("plan-card")
+        expect(cards).to_have_count(3)
+        plans = client.get("/billing/plans").json()["data"]
+        assert cards.evaluate_all("cs => cs.map(c => c.dataset.planId)") == [p["id"] for p in plans]
+        expect(page.get_by_test_id("plan-price")).to_have_text(["$2.00", "$8.00", "$25.00"])
+        expect(page.get_by_test_id("transaction-row")).to_have_count(1)
+        expect(page.get_by_test_id("account-status")).to_contain_text(email)
+
+        with context.expect_page() as opened:
+            page.get_by_test_id("buy-credits_500").click()
+        checkout_page = opened.value
+        checkout_page.wait_for_load_state()
+        url = only_checkout(stripe_api, user_id, "credits_500")
+        assert checkout_page.url == url
+        expect(page.get_by_test_id("checkout-started")).to_contain_text("500 credits")
+        page.screenshot(path=str(SCREENSHOTS / "account.png"))
+
+        # Stripe confirms the payment; back in the app the balance and history show it.
+        session_id = url.rsplit("/", 1)[1].split("#")[0]
+        assert deliver(client, stripe_api.complete(session_id)).json()["outcome"] == "credited"
+        page.get_by_test_id("account-refresh").click()
+        expect(page.get_by_test_id("account-balance")).to_have_text("505")
+        rows = page.get_by_test_id("transaction-row")
+        expect(rows).to_have_count(2)
+        assert rows.evaluate_all("rs => rs.map(r => r.dataset.type)") == ["purchase", "trial"]
+
+        page.get_by_test_id("logout-button").click()
+        expect(page.get_by_test_id("login-email")).to_be_visible()
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_job_out_of_credits_shows_buy_credits(
+    served_with_cloud: dict[str, Any],
+    browser: Any,
+    client: httpx.Client,
+    cloud_db: CloudDb,
+    stripe_api: FakeStripe,
+    openrouter: FakeOpenRouter,
+) -> None:
+    from playwright.sync_api import expect
+
+    email, user_id = new_account(client)
+    cloud_db.set_balance(user_id, 1)
+    headers = {"authorization": f"Bearer {served_with_cloud['token']}"}
+    login = httpx.post(
+        served_with_cloud["url"] + "/api/account/login",
+        json={"email": email, "password": PASSWORD},
+        headers=headers,
+        timeout=60,
+    )
+    assert login.status_code == 200, login.text
+    context, page, errors = open_app(browser, served_with_cloud)
+    try:
+        page.get_by_test_id("add-folder-input").fill(str(served_with_cloud["folder"]))
+        page.get_by_test_id("add-folder-submit").click()
+        page.get_by_test_id("analyzer-select").select_option("cloud")
+        page.get_by_test_id("score-button").click()
+
+        banner = page.get_by_test_id("buy-credits-banner")
+        expect(banner).to_be_visible(timeout=120_000)
+        expect(banner.get_by_test_id("buy-credits-balance")).to_have_text("Balance: 0 credits. ")
+        expect(banner.get_by_test_id("buy-credits-message")).to_contain_text("the balance is 0")
+        expect(banner.get_by_test_id("buy-credits-left")).to_contain_text(
+            "6 photos were not analysed"
+        )
+        expect(banner.get_by_test_id("plan-price")).to_have_text(["$2.00", "$8.00", "$25.00"])
+        expect(page.get_by_test_id("job-progress")).to_contain_text("Stopped")
+        [job] = _api(served_with_cloud, "/api/jobs")
+        assert (job["analyzed"], job["not_analyzed"]) == (1, 6)
+        assert job["payment_required"]["balance"] == 0
+        page.screenshot(path=str(SCREENSHOTS / "buy-credits.png"))
+
+        with context.expect_page() as opened:
+            banner.get_by_test_id("buy-credits_100").click()
+        checkout_page = opened.value
+        checkout_page.wait_for_load_state()
+        assert checkout_page.url == only_checkout(stripe_api, user_id, "credits_100")
+        expect(banner.get_by_test_id("checkout-started")).to_be_visible()
+        assert cloud_db.balance(user_id) == 0  # nothing granted before Stripe confirms
+        assert errors == []
+    finally:
+        context.close()

@@ -2,9 +2,10 @@
 
 The device sends the one downscaled JPEG it prepared from the already-decoded preview (no
 EXIF: GPS and serial numbers never leave inside an image) and the SHA-256 of exactly those
-bytes; never the original file. Out of credits (402) or signed out → AnalyzerUnavailableError,
-which stops the run cleanly (the rest is left unanalyzed); under ``auto`` the
-:class:`FallbackAnalyzer` turns that into "the rest of the run uses the local analyzer".
+bytes; never the original file. Out of credits (402: :class:`OutOfCreditsError`, carrying the
+packs and the checkout request) or signed out → AnalyzerUnavailableError, which stops the
+run cleanly (the rest is left unanalyzed); under ``auto`` the :class:`FallbackAnalyzer` turns
+that into "the rest of the run uses the local analyzer".
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from photo_score.errors import AnalyzerError, AnalyzerUnavailableError
+from photo_score.buy_credits import buy_credits_message, parse_out_of_credits
+from photo_score.errors import AnalyzerError, AnalyzerUnavailableError, OutOfCreditsError
 from photo_score.inference.base import Analyzer
 from photo_score.inference.vision_image import encode_rgb
 from photo_score.ingest.prepared import PreparedPhoto
@@ -31,15 +33,15 @@ CONNECT_OR_BUY = (
 )
 
 
-def _out_of_credits(response: httpx.Response, server_url: str) -> str:
-    """The 402 as the CLI and the desktop word it (packs and where to buy them)."""
-    from photo_score.buy_credits import buy_credits_message
-
+def _out_of_credits(response: httpx.Response, server_url: str) -> OutOfCreditsError:
+    """The 402 as the CLI and the desktop word it (packs and where to buy them), with the
+    cloud's offer attached for the desktop's "Buy credits"."""
     try:
         body = response.json()
-        return f"out of cloud credits: {buy_credits_message(body, server_url)}"
+        message = f"out of cloud credits: {buy_credits_message(body, server_url)}"
     except Exception:  # an unexpected body must not hide the 402 itself
-        return f"out of cloud credits: {CONNECT_OR_BUY}"
+        body, message = None, f"out of cloud credits: {CONNECT_OR_BUY}"
+    return OutOfCreditsError(message, parse_out_of_credits(body, server_url))
 
 
 class CloudAnalyzer(Analyzer):
@@ -68,7 +70,7 @@ class CloudAnalyzer(Analyzer):
         except CloudError as exc:
             raise AnalyzerError(f"cloud inference failed: {exc}") from exc
         if response.status_code == 402:
-            raise AnalyzerUnavailableError(_out_of_credits(response, self.cloud.server_url))
+            raise _out_of_credits(response, self.cloud.server_url)
         if response.status_code != 200:
             raise AnalyzerError(f"cloud inference failed ({response.status_code})")
         data: dict[str, Any] = response.json()
@@ -107,6 +109,7 @@ class FallbackAnalyzer(Analyzer):
         self.fallback = fallback
         self.name, self.model, self.version = primary.name, primary.model, primary.version
         self.reason: str | None = None
+        self._error: AnalyzerUnavailableError | None = None
         self._lock = threading.Lock()
 
     def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
@@ -116,9 +119,13 @@ class FallbackAnalyzer(Analyzer):
             except AnalyzerUnavailableError as exc:
                 with self._lock:
                     if self.reason is None:
-                        self.reason = str(exc)
+                        self.reason, self._error = str(exc), exc
                         log.warning("%s; the rest of this run uses the local analyzer", exc)
         return self.fallback.analyze(photo)
+
+    def fallback_error(self) -> AnalyzerError | None:
+        with self._lock:
+            return self._error
 
     def stats(self) -> dict[str, float]:
         return {**self.primary.stats(), "fell_back_to_local": float(self.reason is not None)}

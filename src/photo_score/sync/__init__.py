@@ -6,8 +6,10 @@ from photo_score.sync.client import SyncClient, SyncReport
 from photo_score.sync.session import (
     CloudClient,
     CloudError,
+    CloudNotConfigured,
     CloudSession,
     CloudUnreachable,
+    LoginFailed,
     NotSignedIn,
     PaymentRequired,
     SessionStore,
@@ -16,8 +18,10 @@ from photo_score.sync.session import (
 __all__ = [
     "CloudClient",
     "CloudError",
+    "CloudNotConfigured",
     "CloudSession",
     "CloudUnreachable",
+    "LoginFailed",
     "NotSignedIn",
     "PaymentRequired",
     "SessionStore",

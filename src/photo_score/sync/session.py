@@ -43,6 +43,14 @@ class PaymentRequired(CloudError):
     """402: out of credits."""
 
 
+class LoginFailed(UsageError):
+    """The cloud refused the e-mail and password (or the account cannot sign in yet)."""
+
+
+class CloudNotConfigured(UsageError):
+    """No cloud server is known: PHOTO_SCORE_CLOUD_URL is unset and no session is stored."""
+
+
 @dataclass(frozen=True)
 class CloudSession:
     server_url: str
@@ -100,7 +108,8 @@ def _session_from(server_url: str, body: dict[str, Any]) -> CloudSession:
     )
 
 
-def _detail(response: httpx.Response) -> str:
+def error_detail(response: httpx.Response) -> str:
+    """The cloud's own message of an error response (its ``error.message``), else the body."""
     try:
         body = response.json()
     except ValueError:
@@ -145,7 +154,10 @@ class CloudClient:
     def require_session(self) -> CloudSession:
         session = self.session
         if session is None:
-            raise NotSignedIn(f"not signed in to {self.server_url}: run `photo-score login`")
+            raise NotSignedIn(
+                f"not signed in to {self.server_url}: run `photo-score login` "
+                "(or sign in on the app's Account screen)"
+            )
         return session
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -158,8 +170,13 @@ class CloudClient:
 
     def login(self, email: str, password: str) -> CloudSession:
         response = self._send("POST", "/auth/login", json={"email": email, "password": password})
+        if response.status_code >= 500:
+            raise CloudUnreachable(
+                f"{self.server_url} cannot sign you in right now "
+                f"({response.status_code}: {error_detail(response)}); retry later"
+            )
         if response.status_code != 200:
-            raise UsageError(f"login failed: {_detail(response)}")
+            raise LoginFailed(f"login failed: {error_detail(response)}")
         session = _session_from(self.server_url, response.json())
         self.store.save(session)
         return session
@@ -190,8 +207,11 @@ class CloudClient:
             if response.status_code != 200:
                 if response.status_code in (400, 401, 403):
                     self.store.clear()
-                    raise NotSignedIn("the cloud session expired: run `photo-score login` again")
-                raise CloudError(f"token refresh failed: {_detail(response)}")
+                    raise NotSignedIn(
+                        "the cloud session expired: sign in again "
+                        "(`photo-score login`, or the app's Account screen)"
+                    )
+                raise CloudError(f"token refresh failed: {error_detail(response)}")
             session = _session_from(self.server_url, response.json())
             self.store.save(session)
             return session
@@ -211,12 +231,12 @@ class CloudClient:
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.request(method, path, **kwargs)
         if response.status_code == 402:
-            raise PaymentRequired(f"out of credits: {_detail(response)}")
+            raise PaymentRequired(f"out of credits: {error_detail(response)}")
         if response.status_code >= 500:
             raise CloudUnreachable(f"{self.server_url} answered {response.status_code}")
         if response.status_code >= 400:
             raise CloudError(
-                f"{method} {path} failed ({response.status_code}): {_detail(response)}"
+                f"{method} {path} failed ({response.status_code}): {error_detail(response)}"
             )
         return response.json()
 
@@ -242,5 +262,5 @@ def cloud_client(
         stored = store.load()
         url = stored.server_url if stored is not None else None
     if not url:
-        raise UsageError("no cloud server: set PHOTO_SCORE_CLOUD_URL or pass --server")
+        raise CloudNotConfigured("no cloud server: set PHOTO_SCORE_CLOUD_URL or pass --server")
     return CloudClient(url, store, transport=transport, timeout=timeout)

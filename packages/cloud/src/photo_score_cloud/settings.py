@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from photo_score.inference.client import is_local_url
@@ -71,7 +71,11 @@ class CloudSettings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = None
     # Where the Stripe SDK sends API calls (default Stripe's; a local fake in tests).
     stripe_api_base: str | None = None
-    # Where Checkout sends the buyer back ({CHECKOUT_SESSION_ID} is filled in by Stripe).
+    # This server's public address (https://host), for links it hands out; default: the
+    # address each request came to (scheme and host as the trusted proxy forwards them).
+    public_url: str | None = None
+    # Where Checkout sends the buyer back ({CHECKOUT_SESSION_ID} is filled in by Stripe);
+    # default: this server's own pages, /billing/success and /billing/cancel.
     checkout_success_url: str | None = None
     checkout_cancel_url: str | None = None
     max_image_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
@@ -104,10 +108,26 @@ class CloudSettings(BaseSettings):
             return self.supabase_url.rstrip("/") + "/auth/v1"
         return None
 
+    def checkout_return_urls(self, request_base_url: str) -> tuple[str, str]:
+        """Where Stripe Checkout returns a buyer who paid, and one who cancelled: the
+        configured URLs, else this server's /billing/success and /billing/cancel pages."""
+        base = (self.public_url or request_base_url).rstrip("/")
+        success = self.checkout_success_url or (
+            f"{base}/billing/success?session_id={{CHECKOUT_SESSION_ID}}"
+        )
+        return success, self.checkout_cancel_url or f"{base}/billing/cancel"
+
     @property
     def max_body_bytes(self) -> int:
         """The largest request body: a base64 image plus room for the JSON around it."""
         return self.max_image_bytes * 4 // 3 + 64 * 1024
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("PUBLIC_URL must be a web address (https://host)")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> CloudSettings:
@@ -134,10 +154,6 @@ class CloudSettings(BaseSettings):
             if self.stripe_webhook_secret is None:
                 problems.append(
                     "STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET (else paid credits never arrive)"
-                )
-            if not (self.checkout_success_url and self.checkout_cancel_url):
-                problems.append(
-                    "STRIPE_SECRET_KEY needs CHECKOUT_SUCCESS_URL and CHECKOUT_CANCEL_URL"
                 )
         if self.stripe_webhook_secret is not None:
             problems += _secret_problems("STRIPE_WEBHOOK_SECRET", self.stripe_webhook_secret, 16)

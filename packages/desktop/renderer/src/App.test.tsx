@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import type { Api } from "./api/api";
 import { ApiError } from "./api/errors";
-import { createMockApi } from "./api/mock";
+import { createMockApi, MOCK_PLANS } from "./api/mock";
+import type { Job } from "./api/types";
 
 function setup(api: Api = createMockApi({ photos: 20_000, latencyMs: 0 }), search = "") {
   window.history.replaceState(null, "", "/" + search);
@@ -172,5 +173,63 @@ describe("scoring config", () => {
     first.unmount();
     setup(api, "?view=config");
     await waitFor(() => expect((screen.getByTestId("weight-slider-sharpness") as HTMLInputElement).value).toBe("0.9"));
+  });
+});
+
+describe("account and credits", () => {
+  const outOfCredits = (over: Partial<Job> = {}): Job => ({
+    id: "job-7", state: "done", analyzer: "cloud", paths: ["/photos/trip"], total: 7, done: 1, failed: 0, analyzed: 1, cached: 0,
+    rate: null, eta_s: null, error: null, not_analyzed: 6, created_at: "2026-01-01T00:00:00Z", started_at: null, finished_at: "2026-01-01T00:01:00Z",
+    stopped_reason: "out of cloud credits: out of credits: analysing a photo costs 1 credit and the balance is 0",
+    payment_required: {
+      message: "out of credits: analysing a photo costs 1 credit and the balance is 0; buy a credit pack to continue",
+      balance: 0, required: 1, plans: MOCK_PLANS, checkout: { method: "POST", url: "/billing/checkout", body: { plan_id: "credits_100" } },
+    },
+    ...over,
+  });
+
+  it("reaches the Account & credits screen from the nav", async () => {
+    setup(createMockApi({ photos: 10, latencyMs: 0, cloud: true, signedInAs: "me@example.test", balance: 12 }));
+    fireEvent.click(screen.getByTestId("nav-account"));
+    await waitFor(() => expect(screen.getByTestId("account-balance").textContent).toBe("12"));
+    expect(window.location.search).toBe("?view=account");
+    expect(screen.getByTestId("account-status").textContent).toBe("Cloud: me@example.test");
+  });
+
+  it("shows a Buy credits banner when a job stopped on 402, with the balance and packs", async () => {
+    const api = createMockApi({ photos: 10, latencyMs: 0, cloud: true, signedInAs: "me@example.test" });
+    api.jobs = () => Promise.resolve([outOfCredits()]);
+    const checkout = vi.spyOn(api, "checkout");
+    const open = vi.spyOn(window, "open").mockImplementation(() => null);
+    setup(api);
+    const banner = await screen.findByTestId("buy-credits-banner");
+    expect(within(banner).getByTestId("buy-credits-message").textContent).toContain("the balance is 0");
+    expect(within(banner).getByTestId("buy-credits-balance").textContent).toBe("Balance: 0 credits. ");
+    expect(within(banner).getByTestId("buy-credits-left").textContent).toContain("6 photos were not analysed");
+    expect(within(banner).getAllByTestId("plan-price").map((p) => p.textContent)).toEqual(["$2.00", "$8.00", "$25.00"]);
+    fireEvent.click(within(banner).getByTestId("buy-credits_2000"));
+    await within(banner).findByTestId("checkout-started");
+    expect(checkout).toHaveBeenCalledWith("credits_2000", false);
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId("job-progress").textContent).toContain("Stopped");
+    fireEvent.click(within(banner).getByTestId("buy-credits-dismiss"));
+    await waitFor(() => expect(screen.queryByTestId("buy-credits-banner")).toBeNull());
+  });
+
+  it("says the rest was scored locally when auto fell back", async () => {
+    const api = createMockApi({ photos: 10, latencyMs: 0, cloud: true, signedInAs: "me@example.test" });
+    api.jobs = () => Promise.resolve([outOfCredits({ analyzer: "auto", not_analyzed: 0, stopped_reason: null, fallback_reason: "out of cloud credits", done: 7, analyzed: 7 })]);
+    setup(api);
+    const banner = await screen.findByTestId("buy-credits-banner");
+    expect(banner.textContent).toContain("scored with the local analyzer");
+    expect(within(banner).queryByTestId("buy-credits-left")).toBeNull();
+  });
+
+  it("shows no banner for a job that finished normally", async () => {
+    const api = createMockApi({ photos: 10, latencyMs: 0 });
+    api.jobs = () => Promise.resolve([outOfCredits({ payment_required: null, stopped_reason: null, not_analyzed: 0 })]);
+    setup(api);
+    await screen.findByTestId("job-progress");
+    expect(screen.queryByTestId("buy-credits-banner")).toBeNull();
   });
 });

@@ -3,10 +3,13 @@ import type { Api } from "./api/api";
 import { ApiContext, ReportErrorContext } from "./api/context";
 import { asApiError, errorMessage } from "./api/errors";
 import type { AccountStatus, Job, PhotoQuery, Settings } from "./api/types";
+import { BuyCreditsBanner } from "./components/BuyCreditsBanner";
 import { StatusBar } from "./components/StatusBar";
+import { paymentRequiredJob } from "./lib/billing";
 import { isActive, mergeJob } from "./lib/jobs";
 import { applyTheme, loadTheme, nextTheme, type ThemeChoice } from "./lib/theme";
 import { parseState, serializeState, type UiState, type View } from "./lib/urlState";
+import { AccountView } from "./views/AccountView";
 import { ConfigView } from "./views/ConfigView";
 import { DashboardView } from "./views/DashboardView";
 import { InsightsView } from "./views/InsightsView";
@@ -17,6 +20,7 @@ const NAV: { view: View; label: string; key: string }[] = [
   { view: "dashboard", label: "Dashboard", key: "2" },
   { view: "config", label: "Scoring", key: "3" },
   { view: "insights", label: "Insights", key: "4" },
+  { view: "account", label: "Account & credits", key: "5" },
 ];
 
 function typing(el: EventTarget | null): boolean {
@@ -34,6 +38,7 @@ export function App({ api }: { api: Api }) {
   const [account, setAccount] = useState<AccountStatus | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [theme, setTheme] = useState<ThemeChoice>(() => loadTheme());
+  const [dismissedPay, setDismissedPay] = useState<string[]>([]);
 
   useEffect(() => applyTheme(theme), [theme]);
 
@@ -136,7 +141,7 @@ export function App({ api }: { api: Api }) {
     api.settings().then(setSettings, () => {});
   }, [api]);
 
-  // Global keys: 1–4 switch screens, "/" focuses the search box.
+  // Global keys: 1–5 switch screens, "/" focuses the search box.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target) || document.querySelector('[role="dialog"]')) return;
@@ -161,6 +166,8 @@ export function App({ api }: { api: Api }) {
   const cancel = useCallback((id: string) => void api.cancelJob(id).catch(reportError), [api, reportError]);
 
   const showOffline = engine === "offline" || !network;
+  const outOfCredits = paymentRequiredJob(jobs, dismissedPay);
+  const openAccount = useCallback(() => setUi((s) => ({ ...s, view: "account" })), []);
 
   return (
     <ApiContext.Provider value={api}>
@@ -209,6 +216,13 @@ export function App({ api }: { api: Api }) {
                 </button>
               </div>
             ) : null}
+            {outOfCredits ? (
+              <BuyCreditsBanner
+                job={outOfCredits}
+                onDismiss={() => setDismissedPay((d) => [...d, outOfCredits.id])}
+                onOpenAccount={openAccount}
+              />
+            ) : null}
           </div>
           <main>
             {ui.view === "library" ? (
@@ -218,6 +232,7 @@ export function App({ api }: { api: Api }) {
                 {ui.view === "dashboard" ? <DashboardView dataVersion={dataVersion} jobs={jobs} onCancel={cancel} /> : null}
                 {ui.view === "config" ? <ConfigView onSaved={() => setDataVersion((v) => v + 1)} /> : null}
                 {ui.view === "insights" ? <InsightsView dataVersion={dataVersion} onOpenLibrary={() => setUi((s) => ({ ...s, view: "library" }))} /> : null}
+                {ui.view === "account" ? <AccountView account={account} onAccount={setAccount} dataVersion={dataVersion} /> : null}
               </div>
             )}
           </main>

@@ -80,7 +80,12 @@ def _create_session(settings: CloudSettings, params: dict[str, Any]) -> Any:
 
 
 def checkout_params(
-    *, plan: Plan, user_id: str, email: str | None, settings: CloudSettings
+    *,
+    plan: Plan,
+    user_id: str,
+    email: str | None,
+    success_url: str,
+    cancel_url: str,
 ) -> dict[str, Any]:
     """The Checkout Session to create: price from the plan, identity in the metadata."""
     metadata = {"user_id": user_id, "plan_id": plan.id, "credits": str(plan.credits)}
@@ -90,8 +95,8 @@ def checkout_params(
         "client_reference_id": user_id,
         "metadata": metadata,
         "payment_intent_data": {"metadata": metadata},
-        "success_url": settings.checkout_success_url,
-        "cancel_url": settings.checkout_cancel_url,
+        "success_url": success_url,
+        "cancel_url": cancel_url,
     }
     if email:
         params["customer_email"] = email
@@ -99,16 +104,23 @@ def checkout_params(
 
 
 async def create_checkout(
-    *, session: Session, settings: CloudSettings, plan_id: str
+    *, session: Session, settings: CloudSettings, plan_id: str, base_url: str
 ) -> dict[str, Any]:
-    """Start buying a pack: a Stripe Checkout Session, recorded as an open purchase."""
+    """Start buying a pack: a Stripe Checkout Session, recorded as an open purchase.
+
+    ``base_url`` is the address the request came to: the buyer returns to this server's
+    /billing/success or /billing/cancel page unless PUBLIC_URL or CHECKOUT_*_URL say otherwise.
+    """
     plan = plan_by_id(plan_id)
     if plan is None:
         raise InvalidInput(f"plan_id: no credit pack {plan_id!r}", code="unknown_plan")
-    if not (settings.checkout_success_url and settings.checkout_cancel_url):
-        raise BillingDisabled("buying credits is not available on this server")
+    success_url, cancel_url = settings.checkout_return_urls(base_url)
     params = checkout_params(
-        plan=plan, user_id=session.user_id, email=session.principal.email, settings=settings
+        plan=plan,
+        user_id=session.user_id,
+        email=session.principal.email,
+        success_url=success_url,
+        cancel_url=cancel_url,
     )
     try:
         created = await asyncio.to_thread(_create_session, settings, params)

@@ -1,12 +1,15 @@
 import type {
+  AccountCredits,
   AccountStatus,
   Advice,
+  CheckoutOut,
   Analyzer,
   ConfigDoc,
   Dashboard,
   Health,
   Insights,
   Job,
+  LedgerPage,
   Library,
   PhotoDetail,
   PhotoPage,
@@ -43,6 +46,15 @@ export interface Api {
   dashboard(): Promise<Dashboard>;
   settings(): Promise<Settings>;
   account(): Promise<AccountStatus>;
+  /** Sign in to the photo-score cloud (the session `photo-score login` also uses). */
+  login(email: string, password: string): Promise<AccountStatus>;
+  logout(): Promise<void>;
+  /** The balance and the credit packs the cloud sells (prices from the server). */
+  credits(): Promise<AccountCredits>;
+  /** Start buying a pack: the Stripe Checkout URL (the sidecar opens it when asked). */
+  checkout(planId: string, openInBrowser: boolean): Promise<CheckoutOut>;
+  /** One page of the credit ledger, newest first. */
+  transactions(offset: number, limit: number): Promise<LedgerPage>;
   /** The library's photography personality (recommendations, style, trends). */
   insights(signal?: AbortSignal): Promise<Insights>;
   /** What to do differently for one photo, against the photographer's usual level. */

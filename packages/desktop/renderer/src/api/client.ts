@@ -75,6 +75,14 @@ export function createHttpApi(baseUrl = ""): Api {
     dashboard: () => unwrap(client.GET("/api/dashboard")),
     settings: () => unwrap(client.GET("/api/settings")),
     account: () => unwrap(client.GET("/api/account")),
+    login: (email, password) => unwrap(client.POST("/api/account/login", { body: { email, password } })),
+    logout: async () => {
+      await unwrap(client.POST("/api/account/logout", { parseAs: "text" }));
+    },
+    credits: () => unwrap(client.GET("/api/account/credits")),
+    checkout: (planId, openInBrowser) =>
+      unwrap(client.POST("/api/account/checkout", { body: { plan_id: planId, open_in_browser: openInBrowser } })),
+    transactions: (offset, limit) => unwrap(client.GET("/api/account/transactions", { params: { query: { offset, limit } } })),
     // openapi-fetch widens the schema's `poles: [string, string]` tuple to string[]; the
     // sidecar's response model guarantees the pair, so narrow it back to the schema type.
     insights: async (signal) => (await unwrap(client.GET("/api/insights", { signal }))) as Insights,

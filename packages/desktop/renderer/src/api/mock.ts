@@ -6,8 +6,11 @@
 import type { Api, ServerEvent } from "./api";
 import { ApiError } from "./errors";
 import type {
+  AccountStatus,
   Attribute,
+  CreditPlan,
   Job,
+  LedgerEntry,
   Library,
   LibraryStats,
   PhotoDetail,
@@ -109,7 +112,25 @@ export interface MockOptions {
   latencyMs?: number;
   /** Every n-th photo is unscored (0: none). */
   unscoredEvery?: number;
+  /** A cloud is configured (PHOTO_SCORE_CLOUD_URL); default: none, fully offline. */
+  cloud?: boolean;
+  /** Signed in as this e-mail at start (needs ``cloud``). */
+  signedInAs?: string;
+  /** Credits of the signed-in account at start (default 5, the trial). */
+  balance?: number;
+  /** Entries in the credit ledger at start (default: the trial grant only). */
+  ledgerEntries?: number;
 }
+
+/** The password the mock cloud accepts. */
+export const MOCK_PASSWORD = "correct horse battery";
+
+/** What a cloud's /billing/plans answers (the mock stands in for the server). */
+export const MOCK_PLANS: CreditPlan[] = [
+  { id: "credits_100", credits: 100, price_cents: 200, currency: "usd", description: "100 photos ($0.020 each)" },
+  { id: "credits_500", credits: 500, price_cents: 800, currency: "usd", description: "500 photos ($0.016 each)" },
+  { id: "credits_2000", credits: 2000, price_cents: 2500, currency: "usd", description: "2000 photos ($0.0125 each)" },
+];
 
 export function createMockApi(opts: MockOptions = {}): Api {
   const latency = opts.latencyMs ?? 30;
@@ -125,6 +146,24 @@ export function createMockApi(opts: MockOptions = {}): Api {
   const listeners = new Set<(e: ServerEvent) => void>();
   let jobSeq = 0;
   const emit = (e: ServerEvent) => listeners.forEach((l) => l(e));
+  const cloud = { available: opts.cloud ?? false, email: opts.signedInAs ?? null, balance: opts.balance ?? 5, checkouts: 0 };
+  const server = "https://cloud.photo-score.example";
+  const ledgerSize = opts.ledgerEntries ?? 1;
+  const ledger: LedgerEntry[] = Array.from({ length: ledgerSize }, (_: unknown, i: number): LedgerEntry => {
+    const n = ledgerSize - i; // newest first
+    return n === 1
+      ? { id: `t${n}`, amount: 5, type: "trial", reference: null, balance_after: 5, created_at: "2026-01-01T10:00:00Z" }
+      : { id: `t${n}`, amount: -1, type: "inference", reference: `photo-${n}`, balance_after: 5, created_at: `2026-01-${String(1 + (n % 27)).padStart(2, "0")}T12:00:00Z` };
+  });
+  const accountStatus = (): AccountStatus =>
+    !cloud.available
+      ? { available: false, signed_in: false, reason: "cloud accounts and sync are not available in this version; everything works offline" }
+      : cloud.email === null
+        ? { available: true, signed_in: false, server_url: server, reason: "signed out", sync: { state: "signed_out", pending: 0, consecutive_failures: 0 } }
+        : { available: true, signed_in: true, email: cloud.email, server_url: server, sync: { state: "idle", pending: 0, last_sync_at: null, consecutive_failures: 0 } };
+  const signedIn = () => {
+    if (cloud.email === null) throw new ApiError("not_signed_in", "not signed in to the photo-score cloud", 409);
+  };
 
   type Row = { p: (typeof photos)[number]; score: number | null; rank: number | null };
   const ranked = (cfg: ScoringWeights): Row[] => {
@@ -267,7 +306,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
       if (!libraries.length) throw new ApiError("usage", "the library is empty; add a folder first", 400);
       const job: Job = {
         id: `job${++jobSeq}`, state: "running", analyzer, paths: libraries.map((l) => l.path), total: 400, done: 0, failed: 0,
-        analyzed: 0, cached: 0, rate: null, eta_s: null, error: null, created_at: new Date().toISOString(), started_at: new Date().toISOString(), finished_at: null,
+        analyzed: 0, cached: 0, rate: null, eta_s: null, error: null, not_analyzed: 0, created_at: new Date().toISOString(), started_at: new Date().toISOString(), finished_at: null,
       };
       jobs.set(job.id, job);
       const timer = setInterval(() => {
@@ -371,7 +410,36 @@ export function createMockApi(opts: MockOptions = {}): Api {
     },
     async account() {
       await wait();
-      return { available: false, signed_in: false, reason: "cloud accounts and sync are not available in this version; everything works offline" };
+      return accountStatus();
+    },
+    async login(email, password) {
+      await wait();
+      if (!cloud.available) throw new ApiError("cloud_not_configured", "no cloud configured: set PHOTO_SCORE_CLOUD_URL", 409);
+      if (password !== MOCK_PASSWORD) throw new ApiError("login_failed", "login failed: wrong email or password", 400);
+      cloud.email = email;
+      return accountStatus();
+    },
+    async logout() {
+      await wait();
+      cloud.email = null;
+    },
+    async credits() {
+      await wait();
+      signedIn();
+      return { email: cloud.email, server_url: server, balance: cloud.balance, plans: structuredClone(MOCK_PLANS) };
+    },
+    async checkout(planId, openInBrowser) {
+      await wait();
+      signedIn();
+      const plan = MOCK_PLANS.find((p) => p.id === planId);
+      if (!plan) throw new ApiError("bad_request", `plan_id: no credit pack '${planId}'`, 400);
+      const sid = `cs_test_mock${++cloud.checkouts}`;
+      return { checkout_url: `https://checkout.stripe.com/c/pay/${sid}`, session_id: sid, plan: { ...plan }, opened: openInBrowser };
+    },
+    async transactions(offset, limit) {
+      await wait();
+      signedIn();
+      return { items: ledger.slice(offset, offset + limit), total: ledger.length, offset, limit, debt: 0 };
     },
     async insights() {
       await wait();

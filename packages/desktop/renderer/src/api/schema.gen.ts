@@ -14,9 +14,110 @@ export interface paths {
         /**
          * Get Account
          * @description Cloud account and background sync. Without a cloud configured or a session, the app
-         *     is fully offline (``available: false``); sign in with ``photo-score login``.
+         *     is fully offline (``available: false``); sign in with ``POST /api/account/login``.
          */
         get: operations["account-get_account"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checkout
+         * @description Start buying a pack: the cloud's Stripe Checkout URL (http/https only), opened in the
+         *     system browser when asked. Credits arrive once the payment succeeds.
+         */
+        post: operations["account-checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Credits
+         * @description The balance and the credit packs the cloud sells (prices come from the cloud).
+         */
+        get: operations["account-get_credits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Login
+         * @description Sign in to the cloud (the same session ``photo-score login`` stores); sync starts.
+         */
+        post: operations["account-login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description Revoke the session (when the cloud is reachable) and forget it; the cache stays.
+         */
+        post: operations["account-logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Transactions
+         * @description The account's credit ledger, newest first, one page at a time.
+         */
+        get: operations["account-get_transactions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -432,6 +533,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccountCredits
+         * @description The signed-in account's balance and the packs its cloud sells.
+         */
+        AccountCredits: {
+            /**
+             * Balance
+             * @description Credits left; one analysis costs one.
+             */
+            balance: number;
+            /** Email */
+            email: string | null;
+            /** Plans */
+            plans: components["schemas"]["CreditPlan"][];
+            /** Server Url */
+            server_url: string;
+        };
         /** AccountStatus */
         AccountStatus: {
             /** Available */
@@ -556,6 +674,58 @@ export interface components {
             /** Spread */
             spread: number | null;
         };
+        /** CheckoutBody */
+        CheckoutBody: {
+            /** Plan Id */
+            plan_id: string;
+        };
+        /** CheckoutIn */
+        CheckoutIn: {
+            /**
+             * Open In Browser
+             * @description Open the checkout page in the system browser from here (the desktop window); a plain browser tab opens the returned URL itself.
+             * @default false
+             */
+            open_in_browser: boolean;
+            /**
+             * Plan Id
+             * @description A pack from the credits.
+             */
+            plan_id: string;
+        };
+        /** CheckoutOut */
+        CheckoutOut: {
+            /**
+             * Checkout Url
+             * @description Stripe Checkout (http or https only).
+             */
+            checkout_url: string;
+            /**
+             * Opened
+             * @description The sidecar opened it in the system browser.
+             */
+            opened: boolean;
+            plan: components["schemas"]["CreditPlan"];
+            /** Session Id */
+            session_id: string;
+        };
+        /**
+         * CheckoutRequest
+         * @description The ready-to-send request that starts buying a pack (with the user's token).
+         */
+        CheckoutRequest: {
+            body: components["schemas"]["CheckoutBody"];
+            /**
+             * Method
+             * @default POST
+             */
+            method: string;
+            /**
+             * Url
+             * @description On the cloud server, e.g. /billing/checkout.
+             */
+            url: string;
+        };
         /** CompositionStyle */
         CompositionStyle: {
             centered_vs_rule_of_thirds: components["schemas"]["StyleDimension"];
@@ -639,6 +809,28 @@ export interface components {
             subject: string;
             /** Tier */
             tier: string;
+        };
+        /**
+         * CreditPlan
+         * @description A credit pack as the cloud sells it (``GET /billing/plans``, the 402 body).
+         */
+        CreditPlan: {
+            /** Credits */
+            credits: number;
+            /**
+             * Currency
+             * @default usd
+             */
+            currency: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Id */
+            id: string;
+            /** Price Cents */
+            price_cents: number;
         };
         /**
          * Critique
@@ -782,17 +974,34 @@ export interface components {
             eta_s: number | null;
             /** Failed */
             failed: number;
+            /**
+             * Fallback Reason
+             * @description Why the rest of the run used the local analyzer (auto: the cloud's credits ran out or it became unreachable).
+             */
+            fallback_reason?: string | null;
             /** Finished At */
             finished_at: string | null;
             /** Id */
             id: string;
+            /**
+             * Not Analyzed
+             * @default 0
+             */
+            not_analyzed: number;
             /** Paths */
             paths: string[];
+            /** @description The cloud answered 402 (out of credits): the balance, the credit packs and the checkout request. Set whether the run stopped or fell back. */
+            payment_required?: components["schemas"]["OutOfCredits"] | null;
             /** Rate */
             rate: number | null;
             /** Started At */
             started_at: string | null;
             state: components["schemas"]["JobState"];
+            /**
+             * Stopped Reason
+             * @description Why the analyzer stopped the run early; the photos it did not reach (not_analyzed) are left for the next run, not failed.
+             */
+            stopped_reason?: string | null;
             /** Total */
             total: number | null;
         };
@@ -801,6 +1010,53 @@ export interface components {
          * @enum {string}
          */
         JobState: "queued" | "running" | "done" | "failed" | "cancelled";
+        /** LedgerEntry */
+        LedgerEntry: {
+            /**
+             * Amount
+             * @description Positive: credits added; negative: credits used.
+             */
+            amount: number;
+            /** Balance After */
+            balance_after: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Reference */
+            reference?: string | null;
+            /**
+             * Type
+             * @description purchase, inference, refund, trial, adjustment…
+             */
+            type: string;
+        };
+        /**
+         * LedgerPage
+         * @description One page of the account's credit ledger, newest first.
+         */
+        LedgerPage: {
+            /**
+             * Debt
+             * @description Credits refunded after they were spent, owed by the next purchase.
+             * @default 0
+             */
+            debt: number;
+            /** Items */
+            items: components["schemas"]["LedgerEntry"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Total
+             * @description Every entry of the account, not just this page.
+             */
+            total: number;
+        };
         /** LibraryFolderOut */
         LibraryFolderOut: {
             /** Added At */
@@ -851,10 +1107,37 @@ export interface components {
             /** Unscored */
             unscored: number;
         };
+        /** LoginIn */
+        LoginIn: {
+            /** Email */
+            email: string;
+            /** Password */
+            password: string;
+        };
         /** OpenRouterKeyIn */
         OpenRouterKeyIn: {
             /** Key */
             key: string;
+        };
+        /**
+         * OutOfCredits
+         * @description A cloud 402, structured: what the user has, what they can buy, and how.
+         */
+        OutOfCredits: {
+            /** Balance */
+            balance?: number | null;
+            checkout?: components["schemas"]["CheckoutRequest"] | null;
+            /** Message */
+            message: string;
+            /** Plans */
+            plans?: components["schemas"]["CreditPlan"][];
+            /** Required */
+            required?: number | null;
+            /**
+             * Server Url
+             * @description The cloud that refused.
+             */
+            server_url?: string | null;
         };
         /**
          * PenaltyHit
@@ -1254,10 +1537,11 @@ export interface components {
         StartJob: {
             /**
              * Analyzer
+             * @description cloud: the photo-score cloud's vision models, 1 credit a photo; the job stops when the credits run out (payment_required says what to buy). auto: the cloud while there are credits, then your own key or the local analyzer.
              * @default local
              * @enum {string}
              */
-            analyzer: "local" | "auto" | "openrouter";
+            analyzer: "local" | "auto" | "openrouter" | "cloud";
             /**
              * Folder
              * @description A folder inside the library; default: every library folder.
@@ -1530,6 +1814,205 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountStatus"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "account-checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOut"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "account-get_credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountCredits"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "account-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountStatus"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "account-logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "account-get_transactions": {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPage"];
                 };
             };
             /** @description A refused request (the one error shape). */

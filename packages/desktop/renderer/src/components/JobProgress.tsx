@@ -13,11 +13,12 @@ const STATE_LABEL: Record<string, string> = {
 export function JobProgress({ job, onCancel, onDismiss }: { job: Job; onCancel?: (id: string) => void; onDismiss?: (id: string) => void }) {
   const pct = percent(job.done, job.total ?? 0);
   const active = job.state === "running" || job.state === "queued";
+  const stopped = job.state === "done" && !!job.stopped_reason;
   return (
     <div className="job" data-testid="job-progress" data-state={job.state} aria-live="polite">
       <div>
         <div>
-          <strong>{STATE_LABEL[job.state] ?? job.state}</strong>{" "}
+          <strong>{stopped ? "Stopped" : (STATE_LABEL[job.state] ?? job.state)}</strong>{" "}
           <span>
             {formatNumber(job.done)} / {job.total ? formatNumber(job.total) : "…"} photos
           </span>
@@ -42,7 +43,7 @@ export function JobProgress({ job, onCancel, onDismiss }: { job: Job; onCancel?:
             {job.cached > 0 ? <span> · {formatNumber(job.cached)} from cache</span> : null}
           </>
         ) : (
-          job.error ?? ""
+          (job.error ?? finishedNote(job))
         )}
         {job.failed > 0 ? (
           <span className="sank" title="These files could not be read or scored; the rest went on.">
@@ -61,4 +62,15 @@ export function JobProgress({ job, onCancel, onDismiss }: { job: Job; onCancel?:
       </div>
     </div>
   );
+}
+
+/** Why a finished run did less than asked: out of credits, a stop, a fallback. */
+function finishedNote(job: Job): string {
+  const left = job.not_analyzed > 0 ? ` · ${formatNumber(job.not_analyzed)} not analysed` : "";
+  if (job.payment_required) {
+    return job.fallback_reason ? "Out of cloud credits: the rest used the local analyzer" : `Out of cloud credits${left}`;
+  }
+  if (job.stopped_reason) return `${job.stopped_reason.split("\n")[0]}${left}`;
+  if (job.fallback_reason) return `The rest used the local analyzer: ${job.fallback_reason.split("\n")[0]}`;
+  return "";
 }

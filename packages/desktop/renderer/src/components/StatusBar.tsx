@@ -31,9 +31,11 @@ export function StatusBar({ engine, network, account, settings, jobs }: Props) {
       <span data-testid="account-status" title={account?.reason ?? undefined}>
         {account === null
           ? ""
-          : account.available
-            ? "Cloud account connected"
-            : "Cloud features not configured — everything works offline"}
+          : !account.available
+            ? "Cloud features not configured — everything works offline"
+            : account.signed_in
+              ? `Cloud: ${account.email ?? "signed in"}`
+              : "Cloud: signed out"}
       </span>
     </footer>
   );

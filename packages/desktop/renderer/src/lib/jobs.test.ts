@@ -4,7 +4,7 @@ import { isActive, mergeJob } from "./jobs";
 
 const job = (over: Partial<Job>): Job => ({
   id: "j1", state: "running", analyzer: "local", paths: [], total: 100, done: 0, failed: 0, analyzed: 0, cached: 0,
-  rate: null, eta_s: null, error: null, created_at: "2024-01-01T00:00:00Z", started_at: null, finished_at: null, ...over,
+  rate: null, eta_s: null, error: null, not_analyzed: 0, created_at: "2024-01-01T00:00:00Z", started_at: null, finished_at: null, ...over,
 });
 
 describe("mergeJob", () => {

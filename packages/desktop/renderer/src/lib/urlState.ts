@@ -7,7 +7,7 @@ import type { PhotoQuery, SortKey, SortOrder } from "../api/types";
 import { ATTRIBUTES, defaultOrder } from "../api/types";
 import { TIERS } from "./tiers";
 
-export const VIEWS = ["library", "dashboard", "config", "insights"] as const;
+export const VIEWS = ["library", "dashboard", "config", "insights", "account"] as const;
 export type View = (typeof VIEWS)[number];
 
 export const SORT_KEYS: readonly SortKey[] = ["score", "date", "name", "tier", "camera", "aesthetic", "technical", ...ATTRIBUTES];

@@ -123,7 +123,7 @@ export function LibraryView({ query, onQuery, photo, index, onPhoto, jobs, onJob
           <kbd>←</kbd>
           <kbd>→</kbd>
           <kbd>↑</kbd>
-          <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>1</kbd>–<kbd>4</kbd> screens
+          <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>1</kbd>–<kbd>5</kbd> screens
         </span>
       </div>
       {total === 0 ? (
@@ -250,6 +250,7 @@ function LibraryBar({ running, onJob, onChanged, version }: { running: boolean; 
         <label htmlFor="analyzer">Analyzer</label>
         <select
           id="analyzer"
+          data-testid="analyzer-select"
           value={analyzer}
           onChange={(e) => {
             setAnalyzer(e.target.value as Analyzer);
@@ -258,7 +259,8 @@ function LibraryBar({ running, onJob, onChanged, version }: { running: boolean; 
         >
           <option value="local">Local (offline)</option>
           <option value="auto">Auto</option>
-          <option value="openrouter">OpenRouter (cloud models)</option>
+          <option value="openrouter">OpenRouter (your key)</option>
+          <option value="cloud">photo-score cloud (1 credit a photo)</option>
         </select>
         <button className="primary" onClick={() => void score()} disabled={busy || running || libraries?.length === 0} data-testid="score-button">
           {running ? "Scoring…" : "Score"}

@@ -25,6 +25,14 @@ from photo_score.errors import (
     UsageError,
 )
 from photo_score.library import OutsideLibraryError
+from photo_score.sync.session import (
+    CloudError,
+    CloudNotConfigured,
+    CloudUnreachable,
+    LoginFailed,
+    NotSignedIn,
+    PaymentRequired,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,12 @@ class ErrorResponse(BaseModel):
 # Most specific first: the first class in an error's MRO found here wins.
 _DOMAIN: dict[type[PhotoScoreError], tuple[int, str]] = {
     OutsideLibraryError: (403, "outside_library"),
+    LoginFailed: (400, "login_failed"),
+    CloudNotConfigured: (409, "cloud_not_configured"),
+    NotSignedIn: (409, "not_signed_in"),
+    PaymentRequired: (402, "payment_required"),
+    CloudUnreachable: (503, "cloud_unreachable"),
+    CloudError: (502, "cloud_error"),
     NotFoundError: (404, "not_found"),
     ConfigError: (422, "invalid_config"),
     UsageError: (400, "bad_request"),

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from photo_score.buy_credits import CreditPlan
 from photo_score.catalog import LibraryStats, PhotoPage, PhotoQuery
 from photo_score.jobs import JobProgress
 
@@ -35,7 +36,12 @@ class StartJob(BaseModel):
         default=None, description="A folder inside the library; default: every library folder."
     )
     folder_id: int | None = Field(default=None, description="A library folder id instead.")
-    analyzer: Literal["local", "auto", "openrouter"] = "local"
+    analyzer: Literal["local", "auto", "openrouter", "cloud"] = Field(
+        default="local",
+        description="cloud: the photo-score cloud's vision models, 1 credit a photo; the job "
+        "stops when the credits run out (payment_required says what to buy). auto: the cloud "
+        "while there are credits, then your own key or the local analyzer.",
+    )
 
 
 class ConfigOut(BaseModel):
@@ -102,3 +108,24 @@ class AccountStatus(BaseModel):
     email: str | None = None
     server_url: str | None = None
     sync: SyncState | None = None
+
+
+class LoginIn(BaseModel):
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class CheckoutIn(BaseModel):
+    plan_id: str = Field(min_length=1, max_length=64, description="A pack from the credits.")
+    open_in_browser: bool = Field(
+        default=False,
+        description="Open the checkout page in the system browser from here (the desktop "
+        "window); a plain browser tab opens the returned URL itself.",
+    )
+
+
+class CheckoutOut(BaseModel):
+    checkout_url: str = Field(description="Stripe Checkout (http or https only).")
+    session_id: str
+    plan: CreditPlan
+    opened: bool = Field(description="The sidecar opened it in the system browser.")

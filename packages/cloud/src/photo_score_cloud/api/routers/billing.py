@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from photo_score_cloud.api.deps import DatabaseDep, SessionDep, SettingsDep
@@ -72,11 +73,67 @@ async def read_plans() -> PlanList:
 
 @router.post("/checkout", responses=_ERRORS)
 async def create_checkout(
-    body: CheckoutRequest, session: SessionDep, settings: SettingsDep
+    body: CheckoutRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> CheckoutOut:
     """Start buying a pack: returns the Stripe Checkout URL. Credits arrive by webhook."""
     return CheckoutOut.model_validate(
-        await billing.create_checkout(session=session, settings=settings, plan_id=body.plan_id)
+        await billing.create_checkout(
+            session=session,
+            settings=settings,
+            plan_id=body.plan_id,
+            base_url=str(request.base_url),
+        )
+    )
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · photo-score</title>
+<style>
+body{{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;
+min-height:100vh;background:#f5f5f4;color:#1c1917}}
+main{{max-width:34rem;padding:2rem;background:#fff;border-radius:12px;
+box-shadow:0 1px 4px rgba(0,0,0,.12)}}
+h1{{font-size:1.4rem;margin:0 0 .5rem}}
+@media (prefers-color-scheme:dark){{body{{background:#1c1917;color:#f5f5f4}}
+main{{background:#292524}}}}
+</style></head>
+<body><main><h1>{title}</h1>{body}</main></body></html>
+"""
+# Static pages: nothing from the request is echoed into them (the session id stays unread).
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def _page(title: str, body: str) -> HTMLResponse:
+    return HTMLResponse(_PAGE.format(title=title, body=body), headers=_PAGE_HEADERS)
+
+
+@router.get("/success", include_in_schema=False)
+async def checkout_success() -> HTMLResponse:
+    """Where Stripe Checkout returns a buyer who paid (the default CHECKOUT_SUCCESS_URL)."""
+    return _page(
+        "Payment received — thank you",
+        "<p>Your credits are added to your photo-score account as soon as the payment is "
+        "confirmed, usually within seconds.</p>"
+        "<p>You can close this tab and return to photo-score: the Account &amp; credits "
+        "screen shows the new balance.</p>",
+    )
+
+
+@router.get("/cancel", include_in_schema=False)
+async def checkout_cancel() -> HTMLResponse:
+    """Where Stripe Checkout returns a buyer who cancelled (the default CHECKOUT_CANCEL_URL)."""
+    return _page(
+        "Purchase cancelled",
+        "<p>Nothing was charged and your balance is unchanged.</p>"
+        "<p>You can close this tab and return to photo-score; buy a pack there whenever "
+        "you like.</p>",
     )
 
 
