@@ -25,6 +25,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from photo_score.errors import NotFoundError
+from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata
 from photo_score.scoring import DISPLAY_NAMES
 from photo_score.storage.cache import Cache
@@ -300,8 +301,8 @@ def _noise(
             f"ISO {iso}: get it down with a faster lens or a slower shutter on a support, and "
             "expose brightly — noise shows most in lifted shadows"
         )
-    if block is not None and block > 0.12:
-        findings.append(f"JPEG block artefacts ({block:.0%} above the rest)")
+    if block is not None and block > VISIBLE_BLOCKINESS:
+        findings.append(f"JPEG block artefacts (grid steps {block:.0%} above the detail)")
         tips.append("save or export JPEGs at quality 90+ and avoid re-saving them")
     if not tips:
         tips.append("denoise from raw, or shoot at a lower ISO when the light allows")

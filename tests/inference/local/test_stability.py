@@ -79,3 +79,40 @@ def test_new_highlight_clipping_outweighs_a_brighter_median(
     assert over.attributes["exposure_balance"] < base.attributes["exposure_balance"] - 0.1
     assert "colour channel is clipped" in over.notes["exposure_balance"]
     assert over.features["exposure_key"] != "high-key"
+
+
+@pytest.mark.parametrize("name", ["nokia_n70.jpg", "canon_sx210_defocus.jpg"])
+def test_grain_cannot_hide_jpeg_blocks(analyzer: LocalAnalyzer, load: Loader, name: str) -> None:
+    """Blocky originals: added noise must lower noise_level at every strength. Until 1.3 the
+    relative blockiness was masked by grain and nokia_n70 went 0.19 → 0.49 at σ = 6."""
+    p = load(name)
+    base = analyzer.analyze(p)
+    assert base.measurements["jpeg_blockiness"] > 0.18  # the premise: visibly blocky
+    levels = [base.attributes["noise_level"]]
+    for sigma in (6.0, 12.0, 24.0):
+        res = analyzer.analyze(d.variant(p, d.noise(p.preview, sigma), f"n{sigma}"))
+        levels.append(res.attributes["noise_level"])
+    assert all(a > b for a, b in itertools.pairwise(levels)), levels
+
+
+def test_a_small_turn_does_not_flip_the_exposure_key(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """messi5 sits at the low-key border (median 80, luma p99 195–211 as it turns). With a
+    hard switch a 2° turn moved its exposure score from 0.83 to 0.96; intent is a degree."""
+    p = load("messi5.jpg")
+    scores = [
+        analyzer.analyze(d.variant(p, d.tilt(p.preview, deg), f"t{deg}")).attributes[
+            "exposure_balance"
+        ]
+        for deg in (0.0, 1.0, 2.0, 4.0)
+    ]
+    assert max(scores) - min(scores) <= 0.06, scores
+
+
+def test_clutter_is_continuous_under_a_small_turn(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """Clutter from Canny counts in a hard box jumped 1.49 → 1.01 on a 2° turn."""
+    p = load("canon_rebel_t6.jpg")
+    values = [
+        analyzer.analyze(d.variant(p, d.tilt(p.preview, deg), f"t{deg}")).measurements["clutter"]
+        for deg in (0.0, 1.0, 2.0)
+    ]
+    assert max(values) - min(values) <= 0.12, values

@@ -60,7 +60,7 @@ def score_aesthetics(
     )
     per_edge = 0.4 if subject.kind == "face" else 0.2
     cut = max(0.0, 1.0 - per_edge * comp.cut_soft)
-    clutter = curve(comp.clutter, [0.6, 1.0, 1.6, 2.5], [1.0, 0.8, 0.5, 0.3])
+    clutter = curve(comp.clutter, [0.8, 1.0, 1.3, 1.8], [1.0, 0.8, 0.5, 0.3])
     comp_raw = blend([(placement, 0.3), (tilt, 0.25), (size, 0.15), (cut, 0.15), (clutter, 0.15)])
     # A blurred frame cannot be well composed in any sense a viewer notices.
     comp_raw *= 0.75 + 0.25 * sharp.score

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from photo_score.inference.local.calibration import curve
+from photo_score.inference.local.calibration import curve, ramp
 from photo_score.inference.local.frame import Frame
 
 
@@ -42,8 +42,11 @@ def _percentiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
     return [float(np.searchsorted(cdf, q)) for q in qs]
 
 
-def _highlights(frame: Frame) -> tuple[float, float, float]:
-    """``(any-channel clipped share, highlight/mid-tone texture ratio, luma p90)``.
+def _highlights(frame: Frame) -> tuple[float, float, float, float]:
+    """``(any-channel clipped share, highlight/mid-tone texture ratio, luma p90, reach)``.
+
+    ``reach`` is the 99.5th percentile of the brightest channel: how far the brightest
+    colours go towards the ceiling.
 
     On the small frame: a channel at the ceiling has lost colour and detail even when
     luma has not; and overexposure flattens the brightest tones first, so their mean
@@ -58,6 +61,8 @@ def _highlights(frame: Frame) -> tuple[float, float, float]:
     ceiling = max(0.98 * float(cv2.minMaxLoc(top)[1]) - 0.5, 150.0)
     clip_any = float(cv2.countNonZero(cv2.threshold(top, ceiling, 255, cv2.THRESH_BINARY)[1]))
     clip_any /= max(top.size, 1)
+    top_hist = cv2.calcHist([top], [0], None, [256], [0, 256]).ravel()
+    (reach,) = _percentiles(top_hist, (0.995,))
     g = frame.small_gray8
     gi = g[:-1, :-1]
     grad = cv2.add(cv2.absdiff(g[:-1, 1:], gi), cv2.absdiff(g[1:, :-1], gi), dtype=cv2.CV_16U)
@@ -66,9 +71,9 @@ def _highlights(frame: Frame) -> tuple[float, float, float]:
     hi = cv2.threshold(gi, p90 - 0.5, 255, cv2.THRESH_BINARY)[1]
     mid = cv2.inRange(gi, int(p30), int(p70))
     if not cv2.countNonZero(hi) or not cv2.countNonZero(mid):
-        return clip_any, 1.0, p90
+        return clip_any, 1.0, p90, reach
     ratio = float(cv2.mean(grad, mask=hi)[0]) / max(float(cv2.mean(grad, mask=mid)[0]), 0.5)
-    return clip_any, ratio, p90
+    return clip_any, ratio, p90, reach
 
 
 def measure_exposure(frame: Frame) -> ExposureReport:
@@ -79,11 +84,21 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     p1, p50, p99 = _percentiles(hist, (0.01, 0.5, 0.99))
     mean = float((hist * np.arange(256)).sum()) / n
 
-    clip_any, detail, p90 = _highlights(frame)
-    low_key = p50 < 80 and p99 >= 200 and clip_hi < 0.05
+    clip_any, detail, p90, reach = _highlights(frame)
+    # Intent, as a degree rather than a switch: a hard "p99 >= 200" flipped the whole
+    # mid-tone rule when a 2° turn moved p99 from 195 to 201 (messi5: 0.83 -> 0.96).
+    # Low-key: dark median, yet the brightest colour still reaches near the ceiling
+    # (brightest channel, not luma: a saturated green or red highlight is bright).
+    low_w = ramp(p50, 90.0, 70.0) * ramp(reach, 170.0, 215.0) * ramp(clip_hi, 0.08, 0.03)
     # High-key by intent keeps its colour: a fifth of the frame with a channel blown is
     # overexposure, however bright the rest is meant to be.
-    high_key = p50 > 165 and p1 <= 110 and clip_hi < 0.08 and clip_any < 0.15
+    high_w = (
+        ramp(p50, 155.0, 175.0)
+        * ramp(p1, 130.0, 100.0)
+        * ramp(clip_hi, 0.1, 0.06)
+        * ramp(clip_any, 0.2, 0.1)
+    )
+    low_key, high_key = low_w >= 0.5, high_w >= 0.5
     key = "low-key" if low_key else "high-key" if high_key else "normal"
 
     # Peaked, not flat: within the comfortable band a brighter or darker median still
@@ -93,23 +108,23 @@ def measure_exposure(frame: Frame) -> ExposureReport:
         [10, 30, 60, 95, 125, 150, 175, 200, 225, 245],
         [0.0, 0.2, 0.6, 0.93, 1.0, 0.95, 0.82, 0.55, 0.25, 0.05],
     )
-    if low_key:
-        mid = max(mid, curve(p50, [10, 30, 60], [0.3, 0.75, 1.0]))
-    if high_key:
-        mid = max(mid, curve(p50, [195, 225, 245], [1.0, 0.75, 0.35]))
-    top = curve(p99, [40, 100, 150, 190, 215], [0.05, 0.3, 0.6, 0.9, 1.0])
+    mid += low_w * max(0.0, curve(p50, [10, 30, 60], [0.3, 0.75, 1.0]) - mid)
+    mid += high_w * max(0.0, curve(p50, [195, 225, 245], [1.0, 0.75, 0.35]) - mid)
+    # Highlight reach: how close the brightest tones come to the ceiling, on luma and on
+    # the brightest channel (a vivid colour can be as far as it can go at luma 170).
+    top = curve(max(p99, reach - 25.0), [40, 100, 150, 190, 215], [0.05, 0.3, 0.6, 0.9, 1.0])
     bottom = curve(p1, [60, 110, 160, 210], [1.0, 0.85, 0.5, 0.2])
     s_hi = curve(clip_hi, [0.003, 0.02, 0.06, 0.15, 0.35], [1.0, 0.85, 0.55, 0.25, 0.05])
-    lo_anchor = [0.02, 0.08, 0.2, 0.4, 0.7] if not low_key else [0.06, 0.15, 0.3, 0.5, 0.8]
-    s_lo = curve(clip_lo, lo_anchor, [1.0, 0.85, 0.55, 0.25, 0.05])
+    s_lo_plain = curve(clip_lo, [0.02, 0.08, 0.2, 0.4, 0.7], [1.0, 0.85, 0.55, 0.25, 0.05])
+    s_lo_key = curve(clip_lo, [0.06, 0.15, 0.3, 0.5, 0.8], [1.0, 0.85, 0.55, 0.25, 0.05])
+    s_lo = s_lo_plain + low_w * (s_lo_key - s_lo_plain)
     # Headroom: tones crowding just below white (≥ 240) or just above black (≤ 15) are
     # the first sign of a stop too much or too little, before anything clips.
     near_hi = float(hist[240:].sum()) / n
     near_lo = float(hist[:16].sum()) / n
     s_head = curve(near_hi, [0.01, 0.04, 0.1, 0.25], [1.0, 0.9, 0.7, 0.4])
     s_foot = curve(near_lo, [0.03, 0.1, 0.25, 0.5], [1.0, 0.9, 0.7, 0.4])
-    if low_key:
-        s_foot = max(s_foot, 0.85)
+    s_foot += low_w * max(0.0, 0.85 - s_foot)
     # Highlights: any-channel clipping (colour and detail gone even where luma is not
     # white yet) and loss of texture in the brightest tones. Both count only where the
     # highlights are bright, and both enter the min-weighted blend, so new clipping from

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from photo_score.inference.local.color import ColourReport
-from photo_score.inference.local.composition import CompositionReport
+from photo_score.inference.local.composition import BUSY_BACKGROUND, CompositionReport
 from photo_score.inference.local.exposure import ExposureReport
 from photo_score.inference.local.faces import Face
 from photo_score.inference.local.subject import Subject
@@ -97,7 +97,7 @@ def build_features(
 
     if dof == "shallow":
         background = "blurred"
-    elif comp.clutter > 1.3 and comp.edge_density > 0.08:
+    elif comp.clutter > BUSY_BACKGROUND and comp.edge_density > 0.08:
         background = "busy"
     elif comp.edge_density < 0.03:
         background = "clean"

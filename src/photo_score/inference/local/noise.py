@@ -5,8 +5,9 @@ response to white noise of std σ has std 6σ) over the flattest third of the fr
 texture is not mistaken for grain. Measured on the preview, which the downscale has
 already averaged, so the figure is preview-scale noise; ISO is context for the note.
 
-Compression: 8×8 blockiness — the mean step across the strongest 8-pixel grid phase
-against the other phases. Zero on clean or resampled pixels, rises fast with heavy JPEG.
+Compression: 8×8 blockiness — the excess step energy on the strongest 8-pixel grid
+phase against the other phases, relative to the content's own (noise removed). Near zero
+on clean or resampled pixels, rises fast with heavy JPEG, and added grain cannot mask it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class NoiseReport:
 
 
 _BLOCK = 8
+# Blockiness from which JPEG blocks are visible at preview size (noted, and their grid
+# steps left out of the sharpness measure). Roughly JPEG quality 40 on a smooth frame.
+VISIBLE_BLOCKINESS = 0.18
 
 
 def estimate_sigma(gray: F32) -> float:
@@ -55,35 +59,41 @@ def estimate_sigma(gray: F32) -> float:
     return float(np.median(flat)) * float(np.sqrt(np.pi / 2.0)) / 6.0 * 255.0
 
 
-def blockiness(dx: F32, dy: F32) -> float:
-    """Excess step on the strongest 8-pixel grid phase, relative, both axes averaged.
+def blockiness(dx: F32, dy: F32, sigma: float) -> float:
+    """Excess step energy on the strongest 8-pixel grid phase, relative to the content's.
 
-    ``dx``/``dy`` are absolute neighbour differences. The floor of 1 level in the
-    denominator keeps flat skies from turning a tiny step into a huge ratio.
+    Energy form: per column (row) phase, the mean *squared* neighbour difference in
+    8-bit levels². White noise of std σ adds the same 2σ² to every phase, so the excess
+    (strongest phase minus the median phase) is blind to grain; the denominator is the
+    median phase with the measured noise energy taken out, so adding grain to a blocky
+    file cannot hide its blocks the way it did with mean absolute steps. The floor of
+    9 levels² keeps flat skies from turning a tiny step into a huge ratio and absorbs the
+    noise estimate's own error.
     """
     out = []
+    noise_energy = 2.0 * sigma * sigma
     for d, axis in ((dx, 1), (dy, 0)):
-        prof = d.mean(axis=1 - axis)
+        prof = np.square(d).mean(axis=1 - axis) * (255.0 * 255.0)
         n = prof.size // 8 * 8
         if n < 16:
             return 0.0
         phases = prof[:n].reshape(-1, 8).mean(axis=0)
         best = float(phases.max())
         rest = float(np.median(phases))
-        out.append((best - rest) / (rest + 1.0 / 255.0))
+        out.append(max(best - rest, 0.0) / (max(rest - noise_energy, 0.0) + 9.0))
     return float(np.mean(out))
 
 
 def measure_noise(frame: Frame) -> NoiseReport:
     sigma = estimate_sigma(frame.gray)
-    block = blockiness(frame.dx, frame.dy)
+    block = blockiness(frame.dx, frame.dy, sigma)
     # Tails run on to far beyond the bench's worst case, so a worse file always scores
     # lower instead of tying on a floor.
     s_noise = curve(
         sigma, [0.8, 1.5, 3.0, 6.0, 12.0, 24.0, 64.0], [1.0, 0.92, 0.65, 0.3, 0.08, 0.02, 0.0]
     )
     s_block = curve(
-        block, [0.04, 0.12, 0.3, 0.6, 1.2, 2.5, 8.0], [1.0, 0.85, 0.45, 0.2, 0.08, 0.03, 0.0]
+        block, [0.06, 0.18, 0.45, 0.9, 1.8, 3.75, 12.0], [1.0, 0.85, 0.45, 0.2, 0.08, 0.03, 0.0]
     )
     # A product, not a minimum: grain over a blocky file is worse than either alone.
     return NoiseReport(sigma, block, s_noise * s_block)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from photo_score.inference.local.aesthetic import AestheticScores
 from photo_score.inference.local.color import ColourReport
-from photo_score.inference.local.composition import CompositionReport
+from photo_score.inference.local.composition import BUSY_BACKGROUND, CompositionReport
 from photo_score.inference.local.exposure import ExposureReport
 from photo_score.inference.local.faces import Face
 from photo_score.inference.local.judge import Judgeability
-from photo_score.inference.local.noise import NoiseReport
+from photo_score.inference.local.noise import VISIBLE_BLOCKINESS, NoiseReport
 from photo_score.inference.local.subject import Subject
 from photo_score.inference.local.technical import SharpnessReport
 from photo_score.models import PhotoMetadata
@@ -92,8 +92,11 @@ def _noise_note(f: Findings) -> str:
     parts = [f"grain of {n.sigma:.1f} levels (std) in flat areas of the preview{ctx}"]
     if n.sigma < 1.5 and iso and iso >= 1600:
         parts.append("clean for that ISO")
-    if n.blockiness > 0.12:
-        parts.append(f"JPEG block artefacts: 8×8 grid steps {n.blockiness:.0%} above the rest")
+    if n.blockiness > VISIBLE_BLOCKINESS:
+        parts.append(
+            f"JPEG block artefacts: the 8×8 grid steps carry {n.blockiness:.0%} more energy "
+            "than the rest of the detail"
+        )
     return "; ".join(parts)
 
 
@@ -118,7 +121,7 @@ def _composition_note(f: Findings) -> str:
     if c.cut_edges:
         parts.append(f"subject touches {c.cut_edges} frame edge{'s' if c.cut_edges > 1 else ''}")
     parts.append(f"subject fills {_pct(c.subject_area)} of the frame")
-    if c.clutter > 1.3:
+    if c.clutter > BUSY_BACKGROUND:
         parts.append(f"background is {c.clutter:.1f}× busier than the subject")
     return "; ".join(parts)
 

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from photo_score.inference.local.frame import F32, Frame, tile_mean
+from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 
 TILES = 12  # tiles along the long edge
 _TAPS = 9
@@ -77,7 +78,7 @@ def _tile_energy(
 
 def sharpness_map(frame: Frame, noise_sigma: float, blockiness: float) -> SharpnessMap:
     """Per-tile noise-corrected re-blur ratios on the preview."""
-    drop = blockiness > 0.15
+    drop = blockiness > VISIBLE_BLOCKINESS
     h, w = frame.height - 1, frame.width - 1
     long_edge = max(h, w, 1)
     tw = max(1, round(w * TILES / long_edge))
