@@ -8,14 +8,13 @@ The cloud answers an analysis it cannot pay for with HTTP 402 and a body like::
                             "body": {"plan_id": "credits_100"}}}}
 
 Sending ``checkout`` (with the user's token) returns a Stripe ``checkout_url``; this module
-only reads and formats such bodies, it does no I/O.
+only reads and formats such bodies, it does no I/O (``photo-score credits buy`` sends it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -89,7 +88,8 @@ def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _price(cents: int, currency: str) -> str:
+def format_price(cents: int, currency: str) -> str:
+    """Price for people: 200 US cents is "$2.00", other currencies go by code ("EUR 2.00")."""
     symbol = "$" if currency.lower() == "usd" else f"{currency.upper()} "
     return f"{symbol}{cents // 100}.{cents % 100:02d}"
 
@@ -97,10 +97,12 @@ def _price(cents: int, currency: str) -> str:
 def buy_credits_message(
     body: Mapping[str, Any], base_url: str, checkout_url: str | None = None
 ) -> str:
-    """Text for a 402 body: the balance, the packs, and the link (or request) to buy.
+    """Text for a 402 body: the cloud's message, the packs, and how to buy one.
 
     ``checkout_url`` is the Stripe Checkout link when the caller already sent the checkout
-    request; without it, the message names the request to send.
+    request; without it, the message names the command that buys the pack the cloud
+    suggests (else the cheapest): ``photo-score credits buy <plan_id>``. ``base_url`` is
+    kept for callers; the command finds the cloud through the stored session.
     """
     error = body.get("error", body)
     error = error if isinstance(error, Mapping) else {}
@@ -110,16 +112,33 @@ def buy_credits_message(
         lines.append("Credit packs:")
         for plan in plans:
             if isinstance(plan, Mapping):
-                lines.append(
-                    f"  {plan.get('id')}: {plan.get('credits')} credits for "
-                    f"{_price(int(plan.get('price_cents', 0)), str(plan.get('currency', 'usd')))}"
+                price = format_price(
+                    int(plan.get("price_cents", 0)), str(plan.get("currency", "usd"))
                 )
+                lines.append(f"  {plan.get('id')}: {plan.get('credits')} credits for {price}")
     if checkout_url:
         lines.append(f"Buy credits: {checkout_url}")
         return "\n".join(lines)
-    checkout = error.get("checkout")
-    if isinstance(checkout, Mapping) and checkout.get("url"):
-        target = urljoin(base_url.rstrip("/") + "/", str(checkout["url"]).lstrip("/"))
-        plan_id = (checkout.get("body") or {}).get("plan_id")
-        lines.append(f"Buy credits: {checkout.get('method', 'POST')} {target} (plan {plan_id})")
+    plan_id = _suggested_plan(error.get("checkout"), plans)
+    if plan_id:
+        lines.append(f"Buy credits: photo-score credits buy {plan_id}")
+    else:
+        lines.append("Buy credits: photo-score credits (lists the packs)")
     return "\n".join(lines)
+
+
+def _suggested_plan(checkout: Any, plans: Any) -> str | None:
+    """The pack the cloud's checkout request names, else the cheapest pack listed."""
+    body = checkout.get("body") if isinstance(checkout, Mapping) else None
+    plan_id = body.get("plan_id") if isinstance(body, Mapping) else None
+    if isinstance(plan_id, str) and plan_id:
+        return plan_id
+    offered = [
+        (p["price_cents"], p["id"])
+        for p in (plans if isinstance(plans, list) else [])
+        if isinstance(p, Mapping)
+        and isinstance(p.get("id"), str)
+        and p.get("id")
+        and isinstance(p.get("price_cents"), int)
+    ]
+    return str(min(offered)[1]) if offered else None

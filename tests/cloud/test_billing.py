@@ -741,12 +741,7 @@ def test_out_of_credits_402_carries_plans_and_a_ready_checkout(
     text = buy_credits_message(response.json(), client.base_url.__str__())
     assert "credits_100: 100 credits for $2.00" in text
     assert "credits_2000: 2000 credits for $25.00" in text
-    assert (
-        f"Buy credits: POST {client.base_url}/billing/checkout (plan credits_100)".replace(
-            "//billing", "/billing"
-        )
-        in text
-    )
+    assert text.endswith("\nBuy credits: photo-score credits buy credits_100")
     assert buy_credits_message(response.json(), "http://x", checkout_url=link).endswith(
         f"Buy credits: {link}"
     )

@@ -19,6 +19,7 @@ from photo_score.cli import (
     app_cmd,
     cache_cmd,
     config_cmd,
+    credits_cmd,
     insights_cmd,
     login_cmd,
     logout_cmd,
@@ -48,6 +49,7 @@ app.command("app")(app_cmd.app)
 app.command("login")(login_cmd.login)
 app.command("logout")(logout_cmd.logout)
 app.command("sync")(sync_cmd.sync)
+app.add_typer(credits_cmd.app, name="credits")
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
