@@ -28,7 +28,7 @@ from photo_score.sync.session import CloudClient, CloudError, CloudUnreachable, 
 log = logging.getLogger(__name__)
 
 CONNECT_OR_BUY = (
-    "sign in to the photo-score cloud and buy credits (photo-score login), "
+    "sign in and buy credits (`photo-score login`, then `photo-score credits buy PLAN`), "
     "or set OPENROUTER_API_KEY to use your own key"
 )
 
