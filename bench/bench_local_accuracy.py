@@ -176,8 +176,12 @@ def main() -> None:
             continue
         photos.append(photo)
 
+    # photo → the analyzer reports a tilt on the untouched preview (its first analysis)
+    level_structure: dict[str, bool] = {}
+
     def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float]:
         res = analyzer.analyze(PreparedPhoto(name, name, meta, img))
+        level_structure.setdefault(name, res.measurements.get("tilt_confidence", 0.0) >= 0.25)
         return res.attributes, final(res.attributes)
 
     print(f"local analyzer accuracy — {len(photos)} real photos, final score = {scorer_name}")
@@ -194,6 +198,7 @@ def main() -> None:
     print("-" * len(header))
     failures: list[str] = []
     totals = {"pairs": 0, "attr": 0, "final": 0}
+    tilt_pairs: list[tuple[str, bool]] = []  # (photo, both lower) for the split below
     for dname, (fn, sevs, attr) in DEGRADATIONS.items():
         n_pairs = ok_attr = ok_final = ok_both = mono_a = mono_f = 0
         for i, photo in enumerate(photos):
@@ -209,6 +214,8 @@ def main() -> None:
                 ok_attr += ga
                 ok_final += gf
                 ok_both += ga and gf
+                if dname == "tilt":
+                    tilt_pairs.append((photo.image_id, bool(ga and gf)))
                 if not (ga and gf):
                     failures.append(
                         f"{dname}@{sev} {photo.image_id}: {attr} {a0[attr]:.3f}→{a1[attr]:.3f}, "
@@ -230,6 +237,14 @@ def main() -> None:
         f"{'all':<10} {'':<17} {totals['attr'] / totals['pairs']:>7.1%} "
         f"{totals['final'] / totals['pairs']:>8.1%}"
     )
+
+    # A tilt is visible only against something level (horizon, architecture, edges):
+    # split the tilt pairs by whether the analyzer saw level structure in the photo.
+    # The headline row above counts every photo; this only says where the failures are.
+    for label, want in (("with level structure", True), ("without", False)):
+        sel = [ok for name, ok in tilt_pairs if level_structure.get(name, False) is want]
+        if sel:
+            print(f"  tilt, {label:<22} both < {sum(sel) / len(sel):>6.1%} of {len(sel)} pairs")
 
     # ------------------------------------------------------------ bursts
     names = list(DEGRADATIONS)
