@@ -116,3 +116,33 @@ def test_clutter_is_continuous_under_a_small_turn(analyzer: LocalAnalyzer, load:
         for deg in (0.0, 1.0, 2.0)
     ]
     assert max(values) - min(values) <= 0.12, values
+
+
+def test_blown_highlights_do_not_read_as_detail(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """A defocused page pushed +1.5 EV is 94% clipped; the edges of the clipped areas are
+    hard steps, which read as sharp (0.40 → 0.75) until clipped tiles were left out."""
+    p = load("canon_sx210_defocus.jpg")
+    base = analyzer.analyze(p)
+    blown = analyzer.analyze(d.variant(p, d.exposure(p.preview, 1.5), "over1.5"))
+    assert blown.measurements["clip_highlights"] > 0.5  # the premise: mostly blown
+    assert blown.attributes["sharpness"] < base.attributes["sharpness"]
+
+
+def test_straight_content_edges_are_not_jpeg_blocks(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """messi5 is a clean JPEG with long straight edges (pitch lines, boards); read over the
+    whole frame at once they landed on one grid phase and counted as blocks (0.12)."""
+    res = analyzer.analyze(load("messi5.jpg"))
+    assert res.measurements["jpeg_blockiness"] < 0.06
+    heavy = analyzer.analyze(
+        d.variant(load("messi5.jpg"), d.jpeg(load("messi5.jpg").preview, 12), "q12")
+    )
+    assert heavy.measurements["jpeg_blockiness"] > 0.18
+
+
+def test_darkening_does_not_hide_jpeg_blocks(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """Blockiness is a ratio of step energies; with a fixed floor a −1 EV copy of a blocky
+    page read 40% less blocky (0.40 → 0.24) and so scored cleaner than its original."""
+    p = load("canon_sx210_defocus.jpg")
+    base = analyzer.analyze(p).measurements["jpeg_blockiness"]
+    dark = analyzer.analyze(d.variant(p, d.exposure(p.preview, -1.0), "under1"))
+    assert dark.measurements["jpeg_blockiness"] == pytest.approx(base, rel=0.15)
