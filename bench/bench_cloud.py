@@ -3,7 +3,8 @@
 Starts a fresh PostgreSQL database (the local server, or a throwaway cluster), the fake
 OpenRouter, and `photo-score-cloud serve --workers 2`; then drives it with a bounded async
 load generator (httpx, fixed request count, fixed concurrency, loopback only) and prints
-requests/s and p50/p99 latency side by side for:
+requests/s, p50/p99 latency and failures (non-200 or a transport error such as a reset,
+counted by type) side by side for:
 
 - ``GET /health`` (the floor: one pooled ``SELECT 1``, no auth),
 - ``GET /auth/me`` (JWT check, session check, account + rate limit, RLS read),
@@ -39,6 +40,11 @@ from tests.fakes.openrouter import FakeOpenRouter  # noqa: E402
 
 CREDITS = 20
 SPEND_ATTEMPTS = 100
+# Below uvicorn's keep-alive timeout (5 s). httpx's default is also 5 s: a connection left idle
+# that long (a row's slowest requests take seconds on a busy machine) was reused just as the
+# server closed it, and the request failed with a reset; the client must give up first.
+KEEPALIVE_EXPIRY = 2.0
+ERRORS: dict[str, int] = {}  # transport errors (connection resets) of the load rows, by type
 
 
 async def load(
@@ -52,7 +58,12 @@ async def load(
         nonlocal failures
         for _ in queue:
             started = time.perf_counter()
-            response = await call()
+            try:
+                response = await call()
+            except httpx.TransportError as exc:  # a reset or a refused connection: count it
+                ERRORS[type(exc).__name__] = ERRORS.get(type(exc).__name__, 0) + 1
+                failures += 1
+                continue
             latencies.append(time.perf_counter() - started)
             failures += response.status_code != 200
 
@@ -61,11 +72,15 @@ async def load(
     elapsed = time.perf_counter() - started
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return name, requests / elapsed, statistics.median(latencies), p99, failures
+    return name, len(latencies) / elapsed, statistics.median(latencies), p99, failures
 
 
 async def bench(url: str, requests: int, concurrency: int) -> tuple[list[tuple], str]:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    limits = httpx.Limits(
+        max_connections=concurrency,
+        max_keepalive_connections=concurrency,
+        keepalive_expiry=KEEPALIVE_EXPIRY,
+    )
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
         signup = await http.post(
             "/auth/signup", json={"email": "bench@example.test", "password": "bench password 1"}
@@ -103,7 +118,8 @@ async def double_spend(url: str, user_token: str) -> list[int]:
             )
             for i in range(SPEND_ATTEMPTS)
         ]
-        return [r.status_code for r in await asyncio.gather(*calls)]
+        done = await asyncio.gather(*calls, return_exceptions=True)
+        return [r.status_code if isinstance(r, httpx.Response) else 0 for r in done]
 
 
 def main() -> None:
@@ -128,11 +144,13 @@ def main() -> None:
         rows, _ = asyncio.run(bench(api.url, requests, concurrency))
         print(f"photo-score cloud on loopback: 2 uvicorn workers, {requests} requests per row, "
               f"{concurrency} in flight")  # fmt: skip
-        print(f"{'endpoint':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-200':>8}")
+        print(f"{'endpoint':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'failed':>8}")
         floor = rows[0][1]
         for name, rps, p50, p99, bad in rows:
             print(f"{name:36} {rps:9.0f} {p50 * 1000:8.2f} {p99 * 1000:8.2f} {bad:8d}"
                   f"   ({rps / floor:.2f}x the floor)")  # fmt: skip
+
+        print(f"transport errors: {ERRORS or 'none'}")
 
         with httpx.Client(base_url=api.url) as http:
             created = http.post(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
 from photo_score_cloud import logs
 from photo_score_cloud.settings import CloudSettings, get_settings
+
+APP = "photo_score_cloud.api.main:create_app"
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -55,19 +57,27 @@ def serve(
     """Run the API with uvicorn."""
     import uvicorn
 
+    from photo_score_cloud.server import bind_tcp, run_workers
+
     settings = _settings()
-    uvicorn.run(
-        "photo_score_cloud.api.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=logs.dict_config(settings.log_level),
-        access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_level=settings.log_level.lower(),
-    )
+    options: dict[str, Any] = {
+        "factory": True,
+        "log_config": logs.dict_config(settings.log_level),
+        "access_log": False,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_level": settings.log_level.lower(),
+    }
+    if workers == 1:  # uvicorn binds via getaddrinfo: an IPPROTO_TCP socket, TCP_NODELAY on
+        uvicorn.run(APP, host=host, port=port, **options)
+        return
+    # Several workers: our own socket, as uvicorn's leaves Nagle on (see server.py).
+    try:
+        sock = bind_tcp(host, port)
+    except OSError as exc:
+        typer.echo(f"cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+    run_workers(APP, sock, workers=workers, host=host, port=port, **options)
 
 
 @app.command()
