@@ -212,7 +212,7 @@ def _analyze_todo(
             )
             outcome.metadata = photo.metadata
             if not thumbnails.exists(outcome.image_id):
-                thumbnails.write(outcome.image_id, photo.preview)
+                thumbnails.write(outcome.image_id, photo.reduced(thumbnails.size))
             outcome.result = analyzer.analyze(photo)
         except PhotoError as exc:
             outcome.error = exc.reason

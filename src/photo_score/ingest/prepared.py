@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from photo_score.ingest.geometry import area_downscale
 from photo_score.models import PhotoMetadata
 
 
@@ -22,3 +23,17 @@ class PreparedPhoto:
     path: str
     metadata: PhotoMetadata
     preview: npt.NDArray[np.uint8]
+    _reduced: dict[int, npt.NDArray[np.uint8]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def reduced(self, max_edge: int) -> npt.NDArray[np.uint8]:
+        """The preview area-averaged to a long edge of at most ``max_edge``, made once per
+        size: the UI thumbnail and the local analyzer's detector frame are both 384 px, and
+        the pipeline makes the one right after the other from the same photo."""
+        small = self._reduced.get(max_edge)
+        if small is None:
+            small = np.ascontiguousarray(area_downscale(self.preview, max_edge))
+            small.setflags(write=False)
+            self._reduced[max_edge] = small
+        return small

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from photo_score.ingest.geometry import preview_dimensions
+from photo_score.ingest.geometry import area_downscale
 
 _ID_RE = re.compile(r"^[0-9a-f]{8,128}$")
 
@@ -45,10 +45,8 @@ class ThumbnailStore:
             raise ValueError(f"expected an H×W×3 uint8 preview, got {shape}")
         target = self.path_for(image_id)
         target.parent.mkdir(parents=True, exist_ok=True)
-        image = Image.fromarray(np.ascontiguousarray(preview), "RGB")
-        size = preview_dimensions(image.width, image.height, self.size)
-        if size != image.size:
-            image = image.resize(size, Image.Resampling.BOX)
+        small = np.ascontiguousarray(area_downscale(preview, self.size))
+        image = Image.fromarray(small, "RGB")
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".jpg", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as fh:

@@ -18,7 +18,7 @@ from photo_score.inference.local.composition import measure_composition
 from photo_score.inference.local.exposure import measure_exposure
 from photo_score.inference.local.faces import detect_faces
 from photo_score.inference.local.features import build_features
-from photo_score.inference.local.frame import make_frame
+from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.judge import judge
 from photo_score.inference.local.noise import measure_noise
 from photo_score.inference.local.notes import Findings, write_notes
@@ -27,7 +27,7 @@ from photo_score.inference.local.technical import measure_sharpness
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult
 
-VERSION = "local-heuristic-1.4"
+VERSION = "local-heuristic-1.5"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 
 
@@ -42,7 +42,7 @@ class LocalAnalyzer(Analyzer):
         self._faces = detect_faces
 
     def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
-        frame = make_frame(photo.preview)
+        frame = make_frame(photo.preview, photo.reduced(SMALL_EDGE))
         noise = measure_noise(frame)
         verdict = judge(frame, noise.sigma)
         exposure = measure_exposure(frame)

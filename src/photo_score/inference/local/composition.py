@@ -84,6 +84,8 @@ def _tilt(gray: np.ndarray) -> tuple[float, float]:
     dev = np.where(horiz, ang, np.where(ang > 0, ang - 90.0, ang + 90.0))
     centre = np.clip(1.0 - np.abs(xs - 0.5) / 0.6, 0.0, 1.0)
     wts = np.where(horiz, wsel, np.where(vert, wsel * centre, 0.0))
+    near = wts > 0.0  # the mean shift only ever weighs these (often half of them or less)
+    dev, wts = dev[near], wts[near]
     t = 0.0
     for bw in (6.0, 3.0, 1.5, 0.75):
         for _ in range(4):

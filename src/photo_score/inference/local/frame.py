@@ -13,6 +13,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from photo_score.ingest.geometry import area_downscale
+
 F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
 
@@ -40,17 +42,16 @@ class Frame:
         return int(self.gray.shape[1])
 
 
-def make_frame(rgb: U8) -> Frame:
+def make_frame(rgb: U8, small_rgb: U8 | None = None) -> Frame:
+    """The shared views of ``rgb``; ``small_rgb``, when given, is its area-average to a long
+    edge of SMALL_EDGE (``PreparedPhoto.reduced``), so it is not made twice."""
     rgb = np.ascontiguousarray(rgb)
     gray8: U8 = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), np.uint8)
     gray = gray8.astype(np.float32) * np.float32(1.0 / 255.0)
     h, w = gray8.shape
     scale = min(1.0, SMALL_EDGE / max(h, w))
-    if scale < 1.0:
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        small_rgb: U8 = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), np.uint8)
-    else:
-        small_rgb = rgb
+    if small_rgb is None:
+        small_rgb = np.asarray(area_downscale(rgb, SMALL_EDGE), np.uint8)
     small_gray8: U8 = np.asarray(cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY), np.uint8)
     dx: F32 = np.asarray(cv2.absdiff(gray[:, 1:], gray[:, :-1]), np.float32)
     dy: F32 = np.asarray(cv2.absdiff(gray[1:, :], gray[:-1, :]), np.float32)
@@ -61,10 +62,12 @@ def make_frame(rgb: U8) -> Frame:
 def tile_mean(a: F32, tiles: tuple[int, int]) -> F32:
     """Mean of ``a`` over a ``(tw, th)`` grid of equal tiles (remainder rows/cols dropped).
 
-    A reshape-and-sum: several times cheaper than an area resize by a non-integer factor.
+    Two reshape-and-sums, rows of tiles first: each reduces over a contiguous axis, about
+    4× faster than one sum over the two strided axes (and than an area resize).
     """
     tw, th = tiles
     bh, bw = max(1, a.shape[0] // th), max(1, a.shape[1] // tw)
-    blocks = a[: bh * th, : bw * tw].reshape(th, bh, tw, bw)
-    out: F32 = (blocks.sum(axis=(1, 3), dtype=np.float32) / np.float32(bh * bw)).astype(np.float32)
+    rows = a[: bh * th, : bw * tw].reshape(th, bh, tw * bw).sum(axis=1, dtype=np.float32)
+    sums = rows.reshape(th, tw, bw).sum(axis=2, dtype=np.float32)
+    out: F32 = (sums / np.float32(bh * bw)).astype(np.float32)
     return out

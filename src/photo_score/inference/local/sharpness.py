@@ -31,6 +31,8 @@ _MIN_ENERGY = (4.0 / 255.0) ** 2
 _MIN_STD = 4.0 / 255.0  # a tile flatter than this (sky, wall) is not judged at all
 _CLIP_HI, _CLIP_LO = 250, 5  # luma at the ceiling / floor (as exposure.py counts clipping)
 _MAX_CLIPPED = 0.25  # a tile more clipped than this is not judged
+_BOX = np.full(_TAPS, 1.0 / _TAPS, np.float32)
+_ONE = np.ones(1, np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +61,10 @@ def _tile_energy(
     """
     gray = frame.gray
     d = frame.dx if axis == 1 else frame.dy
-    ksize = (_TAPS, 1) if axis == 1 else (1, _TAPS)
-    blurred = cv2.blur(gray, ksize, borderType=cv2.BORDER_REFLECT)
+    # A 1-D box as a separable filter with a unit kernel on the other axis: the same sums
+    # as cv2.blur, which measured ~1.7× slower on a float32 preview.
+    kx, ky = (_BOX, _ONE) if axis == 1 else (_ONE, _BOX)
+    blurred = cv2.sepFilter2D(gray, cv2.CV_32F, kx, ky, borderType=cv2.BORDER_REFLECT)
     if axis == 1:
         db = cv2.absdiff(blurred[:, 1:], blurred[:, :-1])
     else:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from photo_score.inference.local.calibration import curve
@@ -24,6 +23,7 @@ from photo_score.inference.local.sharpness import (
     sharpness_map,
 )
 from photo_score.inference.local.subject import Subject
+from photo_score.ingest.geometry import area_downscale
 
 MOTION_INDEX = 0.25  # narrow directional dip → motion blur
 
@@ -63,13 +63,8 @@ _MIN_CROP = 64  # a subject crop smaller than this (px at 512) is too small for 
 def _direction_view(frame: Frame) -> tuple[F32, float]:
     """Luma on [0, 1] with the long edge at ``_DIRECTION_EDGE`` (never upscaled), and its
     scale relative to the preview."""
-    h, w = frame.gray.shape
-    scale = min(1.0, _DIRECTION_EDGE / max(h, w))
-    if scale >= 1.0:
-        return frame.gray, 1.0
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    view: F32 = np.asarray(cv2.resize(frame.gray, size, interpolation=cv2.INTER_AREA), np.float32)
-    return view, scale
+    view: F32 = np.asarray(area_downscale(frame.gray, _DIRECTION_EDGE), np.float32)
+    return view, view.shape[1] / frame.gray.shape[1]
 
 
 def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> SharpnessReport:
