@@ -14,7 +14,8 @@ decoded to a 1024 px preview (what the analyzer sees), then degraded at three se
 For each degradation it reports the share of (photo, severity) pairs where the matching
 attribute and the final score rank the degraded copy strictly below the original, and the
 share of photos where both fall monotonically with severity. Bursts: one clean frame among
-four shifted, degraded near-copies; the share of bursts whose clean frame ranks first.
+four degraded near-copies, all five jittered by whole pixels and cut from the same crop
+(see tilt); the share of bursts whose clean frame ranks first.
 Shift stability: how far the final score moves under ±3 px shifts alone.
 
 Final score: photo_score.scoring.score_one with default_config() when present, else the
@@ -250,21 +251,37 @@ def main() -> None:
     names = list(DEGRADATIONS)
     n_bursts = first = 0
     burst_fail: list[str] = []
+    # (has a tilted frame of a photo without level structure, clean frame first)
+    burst_split: list[tuple[bool, bool]] = []
+    # Every frame of a burst shows the same scene: the crop that the tilt variants need
+    # (see tilt()), taken from a jittered copy. Until 1.5 only the tilted frames were
+    # cropped, so they differed from the clean frame by a 1.2× zoom as well as the turn,
+    # a reframing that can help or hurt composition whatever the tilt does. The jitter is
+    # whole pixels: a burst's frames are fresh sensor samples, not interpolated copies, and
+    # a sub-pixel bilinear shift softens each frame by a random amount (up to a [½, ½]
+    # average on both axes) that no real burst has. What sub-pixel shifts alone do to the
+    # score is measured separately below (shift stability).
     for i, photo in enumerate(photos):
         for b in range(args.bursts_per_photo):
             rng = np.random.default_rng(50_000 + 97 * i + b)
-            clean = shift(photo.preview, *rng.uniform(-3, 3, 2))
+            clean = tilt(shift(photo.preview, *rng.integers(-3, 4, 2)), 0.0, rng)
             scores = [run(photo.metadata, photo.image_id, clean)[1]]
             picks = rng.choice(len(names), size=4, replace=False)
             labels = ["clean"]
             for k in picks:
-                fn, sevs, _ = DEGRADATIONS[names[int(k)]]
+                name = names[int(k)]
+                fn, sevs, _ = DEGRADATIONS[name]
                 sev = sevs[int(rng.integers(0, 2))]  # the two milder severities
-                img = fn(shift(photo.preview, *rng.uniform(-3, 3, 2)), sev, rng)
+                jittered = shift(photo.preview, *rng.integers(-3, 4, 2))
+                base = jittered if name == "tilt" else tilt(jittered, 0.0, rng)
+                img = fn(base, sev, rng)
                 scores.append(run(photo.metadata, photo.image_id, img)[1])
-                labels.append(f"{names[int(k)]}@{sev}")
+                labels.append(f"{name}@{sev}")
             n_bursts += 1
-            if int(np.argmax(scores)) == 0 and scores.count(max(scores)) == 1:
+            won = int(np.argmax(scores)) == 0 and scores.count(max(scores)) == 1
+            unlevel = "tilt" in {names[int(k)] for k in picks}
+            burst_split.append((unlevel and not level_structure[photo.image_id], won))
+            if won:
                 first += 1
             else:
                 burst_fail.append(
@@ -273,6 +290,14 @@ def main() -> None:
                 )
     print()
     print(f"bursts: clean frame ranked first in {first}/{n_bursts} = {first / n_bursts:.1%}")
+    # As for the tilt pairs: a turned frame of a leaf or a dune is not visibly worse.
+    for label, want in (
+        ("with a tilted frame of a photo without level structure", True),
+        ("all others", False),
+    ):
+        sel = [won for flag, won in burst_split if flag is want]
+        if sel:
+            print(f"  {label:<56} {sum(sel) / len(sel):>6.1%} of {len(sel)}")
 
     # ------------------------------------------------------------ shift stability
     # A burst can only be ranked if jitter alone barely moves the score: final-score
