@@ -146,3 +146,30 @@ def test_darkening_does_not_hide_jpeg_blocks(analyzer: LocalAnalyzer, load: Load
     base = analyzer.analyze(p).measurements["jpeg_blockiness"]
     dark = analyzer.analyze(d.variant(p, d.exposure(p.preview, -1.0), "under1"))
     assert dark.measurements["jpeg_blockiness"] == pytest.approx(base, rel=0.15)
+
+
+def test_grain_and_blocks_do_not_read_as_sharpness(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """Grain must not read as directional detail, nor JPEG blocks as crisp edges."""
+    p = load("canon_350d_blinds.jpg")
+    sharp = [analyzer.analyze(p).attributes["sharpness"]]
+    for sigma in (6.0, 12.0, 24.0):
+        res = analyzer.analyze(d.variant(p, d.noise(p.preview, sigma), f"n{sigma}"))
+        sharp.append(res.attributes["sharpness"])
+    assert all(a > b for a, b in itertools.pairwise(sharp)), sharp
+
+    n = load("nokia_n70.jpg")
+    base = analyzer.analyze(n)
+    q25 = analyzer.analyze(d.variant(n, d.jpeg(n.preview, 25), "q25"))
+    assert q25.attributes["sharpness"] < base.attributes["sharpness"]
+
+
+def test_a_low_key_frame_with_its_accents_blown_is_not_low_key(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """A black notebook (median ~34) pushed +1.5 EV blows the green of its elastic band on
+    ~9% of the frame; it read as low-key and scored 0.88 against 0.65 for the original."""
+    p = load("moto_ela_original.jpg")
+    base = analyzer.analyze(p)
+    over = analyzer.analyze(d.variant(p, d.exposure(p.preview, 1.5), "ev1.5"))
+    assert over.features["exposure_key"] != "low-key"
+    assert over.attributes["exposure_balance"] < base.attributes["exposure_balance"] + 0.1

@@ -9,7 +9,11 @@ texture in the brightest tones both weigh in the min-weighted blend. Intent: a f
 whose median is dark but whose brightest 1% still reach near-white is read as low-key
 (dark by choice, highlights intact); a bright median with real dark tones and little
 clipping is high-key. Both keep a good mid-tone score; an underexposed copy of a low-key
-frame loses its bright end and so is still caught.
+frame loses its bright end and so is still caught. A dark frame whose few bright accents
+have a colour channel blown is not low-key by intent. Highlight reach is strict: the
+brightest 1% stopping near 65–70% of white is a stop short, not a style. The clipping,
+headroom, shadow-reach and median rules keep falling all the way to a fully blown frame
+(no floor), so pushing an already blown frame further never reads as no change.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ def _highlights(frame: Frame) -> tuple[float, float, float, float]:
     p30, p70, p90 = _percentiles(hist, (0.3, 0.7, 0.9))
     hi = cv2.threshold(gi, p90 - 0.5, 255, cv2.THRESH_BINARY)[1]
     mid = cv2.inRange(gi, int(p30), int(p70))
+    if p90 >= 250:  # the brightest tenth is itself blown: no texture left to measure
+        return clip_any, 0.0, p90, reach
     if not cv2.countNonZero(hi) or not cv2.countNonZero(mid):
         return clip_any, 1.0, p90, reach
     ratio = float(cv2.mean(grad, mask=hi)[0]) / max(float(cv2.mean(grad, mask=mid)[0]), 0.5)
@@ -89,7 +95,14 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # mid-tone rule when a 2° turn moved p99 from 195 to 201 (messi5: 0.83 -> 0.96).
     # Low-key: dark median, yet the brightest colour still reaches near the ceiling
     # (brightest channel, not luma: a saturated green or red highlight is bright).
-    low_w = ramp(p50, 90.0, 70.0) * ramp(reach, 170.0, 215.0) * ramp(clip_hi, 0.08, 0.03)
+    # Its highlights are few, so a colour channel blown on 3–8% of the frame is most of
+    # them: a dark frame with its bright accents clipped is not a controlled low-key one.
+    low_w = (
+        ramp(p50, 90.0, 70.0)
+        * ramp(reach, 170.0, 215.0)
+        * ramp(clip_hi, 0.08, 0.03)
+        * ramp(clip_any, 0.08, 0.03)
+    )
     # High-key by intent keeps its colour: a fifth of the frame with a channel blown is
     # overexposure, however bright the rest is meant to be.
     high_w = (
@@ -110,11 +123,19 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     )
     mid += low_w * max(0.0, curve(p50, [10, 30, 60], [0.3, 0.75, 1.0]) - mid)
     mid += high_w * max(0.0, curve(p50, [195, 225, 245], [1.0, 0.75, 0.35]) - mid)
+    # Once the median itself is near white it cannot rise further, but the rest of the
+    # frame still can: a brighter mean keeps costing, so a blown frame pushed further
+    # never ties with a less blown one.
+    mid = max(0.0, mid - 0.05 * ramp(mean, 200.0, 255.0))
     # Highlight reach: how close the brightest tones come to the ceiling, on luma and on
     # the brightest channel (a vivid colour can be as far as it can go at luma 170).
-    top = curve(max(p99, reach - 25.0), [40, 100, 150, 190, 215], [0.05, 0.3, 0.6, 0.9, 1.0])
-    bottom = curve(p1, [60, 110, 160, 210], [1.0, 0.85, 0.5, 0.2])
-    s_hi = curve(clip_hi, [0.003, 0.02, 0.06, 0.15, 0.35], [1.0, 0.85, 0.55, 0.25, 0.05])
+    top = curve(
+        max(p99, reach - 25.0),
+        [40, 100, 150, 175, 200, 220],
+        [0.05, 0.25, 0.45, 0.65, 0.9, 1.0],
+    )
+    bottom = curve(p1, [60, 110, 160, 210, 255], [1.0, 0.85, 0.5, 0.2, 0.05])
+    s_hi = curve(clip_hi, [0.003, 0.02, 0.06, 0.15, 0.35, 1.0], [1.0, 0.85, 0.55, 0.25, 0.05, 0.0])
     s_lo_plain = curve(clip_lo, [0.02, 0.08, 0.2, 0.4, 0.7], [1.0, 0.85, 0.55, 0.25, 0.05])
     s_lo_key = curve(clip_lo, [0.06, 0.15, 0.3, 0.5, 0.8], [1.0, 0.85, 0.55, 0.25, 0.05])
     s_lo = s_lo_plain + low_w * (s_lo_key - s_lo_plain)
@@ -122,14 +143,14 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # the first sign of a stop too much or too little, before anything clips.
     near_hi = float(hist[240:].sum()) / n
     near_lo = float(hist[:16].sum()) / n
-    s_head = curve(near_hi, [0.01, 0.04, 0.1, 0.25], [1.0, 0.9, 0.7, 0.4])
+    s_head = curve(near_hi, [0.01, 0.04, 0.1, 0.25, 1.0], [1.0, 0.9, 0.7, 0.4, 0.1])
     s_foot = curve(near_lo, [0.03, 0.1, 0.25, 0.5], [1.0, 0.9, 0.7, 0.4])
     s_foot += low_w * max(0.0, 0.85 - s_foot)
     # Highlights: any-channel clipping (colour and detail gone even where luma is not
     # white yet) and loss of texture in the brightest tones. Both count only where the
     # highlights are bright, and both enter the min-weighted blend, so new clipping from
     # a brighter exposure outweighs a median that moved towards the middle.
-    s_any = curve(clip_any, [0.005, 0.05, 0.15, 0.4], [1.0, 0.88, 0.75, 0.6])
+    s_any = curve(clip_any, [0.005, 0.05, 0.15, 0.4, 1.0], [1.0, 0.88, 0.75, 0.6, 0.4])
     bright = curve(p90, [170, 200, 240], [0.0, 0.5, 1.0])
     s_detail = 1.0 - bright * (1.0 - curve(detail, [0.03, 0.1, 0.25, 0.6], [0.2, 0.5, 0.8, 1.0]))
     parts = (mid, top, bottom, s_hi, s_lo, s_head, s_foot, s_any, s_detail)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photo_score.inference.local.calibration import curve
+from photo_score.inference.local.calibration import curve, ramp
 from photo_score.inference.local.frame import F32, Frame
-from photo_score.inference.local.noise import NoiseReport
+from photo_score.inference.local.noise import VISIBLE_BLOCKINESS, NoiseReport
 from photo_score.inference.local.sharpness import (
     SharpnessMap,
     directional_ratios,
@@ -26,6 +26,15 @@ from photo_score.inference.local.subject import Subject
 from photo_score.ingest.geometry import area_downscale
 
 MOTION_INDEX = 0.25  # narrow directional dip → motion blur
+
+
+def block_ceiling(blockiness: float) -> float:
+    """Highest sharpness a frame with this JPEG blockiness can score (1 until visible)."""
+    return curve(
+        blockiness,
+        [VISIBLE_BLOCKINESS, 0.45, 0.9, 1.8, 3.75, 12.0],
+        [1.0, 0.92, 0.8, 0.65, 0.5, 0.25],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +108,41 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     m_idx, m_ang = motion_index(dirs)
     dmin = min(dirs)
 
+    # The curves run on to 0 at a ratio of 0 (they were flat at 0.02 below 0.2 / 0.15), so
+    # a blurrier copy scores strictly lower instead of tying on the floor.
     s_sub = curve(
-        subject_ratio, [0.2, 0.4, 0.6, 0.75, 0.85, 0.93], [0.02, 0.15, 0.4, 0.65, 0.85, 1.0]
+        subject_ratio,
+        [0.0, 0.2, 0.4, 0.6, 0.75, 0.85, 0.93],
+        [0.0, 0.02, 0.15, 0.4, 0.65, 0.85, 1.0],
     )
-    s_best = curve(best, [0.2, 0.4, 0.6, 0.75, 0.85, 0.95], [0.02, 0.15, 0.4, 0.65, 0.85, 1.0])
-    s_dir = curve(dmin, [0.15, 0.3, 0.45, 0.6, 0.72], [0.02, 0.25, 0.55, 0.85, 1.0])
-    score = 0.5 * s_sub + 0.2 * s_best + 0.3 * s_dir
+    s_best = curve(
+        best, [0.0, 0.2, 0.4, 0.6, 0.75, 0.85, 0.95], [0.0, 0.02, 0.15, 0.4, 0.65, 0.85, 1.0]
+    )
+    s_dir = curve(dmin, [0.0, 0.15, 0.3, 0.45, 0.6, 0.72], [0.0, 0.02, 0.25, 0.55, 0.85, 1.0])
+    # Block edges are not detail. The tile views drop the steps on the JPEG grid; the
+    # directional view (512 px, 8 angles) cannot, and read heavy blocks as crisp edges
+    # (canon_sx210_defocus at JPEG q5: worst direction 0.36 → 0.66). Its weight fades out
+    # between visible blocks and blockiness 0.9.
+    # Heavy grain likewise: its correction rests on the σ estimate, and from σ ≈ 3 levels
+    # the estimate's error outgrows the detail signal, so grain reads as edges (a σ = 24
+    # copy of the blinds read 0.72 in its worst direction against 0.59 for the original).
+    # The weight fades out between σ = 3 and 12 levels.
+    w_dir = (
+        0.3
+        * (1.0 - ramp(noise.blockiness, VISIBLE_BLOCKINESS, 0.9))
+        * (1.0 - ramp(noise.sigma, 3.0, 12.0))
+    )
+    score = (0.5 * s_sub + 0.2 * s_best + w_dir * s_dir) / (0.7 + w_dir)
+    # A streak is judged by its worst direction. Where the directional profile shows a
+    # narrow dip (motion index 0.15 → 0.35), the score may not exceed that direction's
+    # score by more than 0.15: edges along the streak stay crisp, and a longer streak
+    # that moved the subject box onto them read sharper than a shorter one (31 px vs
+    # 15 px on four photos).
+    streak = ramp(m_idx, 0.15, 0.35) * (w_dir / 0.3)
+    score = min(score, s_dir + 0.15 + 0.85 * (1.0 - streak))
+    # Heavy JPEG quantisation replaces fine detail with flat 8×8 tiles; a visibly blocky
+    # frame is not crisp however hard its block edges are.
+    score = min(score, block_ceiling(noise.blockiness))
     if subject.kind == "face" and sub is not None and best - sub > 0.15:
         score = min(score, s_sub)  # focus missed the face: the background is the sharp part
     blurred = score < 0.55
