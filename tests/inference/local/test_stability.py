@@ -173,3 +173,14 @@ def test_a_low_key_frame_with_its_accents_blown_is_not_low_key(
     over = analyzer.analyze(d.variant(p, d.exposure(p.preview, 1.5), "ev1.5"))
     assert over.features["exposure_key"] != "low-key"
     assert over.attributes["exposure_balance"] < base.attributes["exposure_balance"] + 0.1
+
+
+def test_clipped_areas_do_not_read_as_clean(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """Pushed into clipping, a frame's blown patches are flat: they were the "flattest"
+    blocks of the noise estimate, which fell to σ 0 (xiaomi at +0.75 EV), so the copy read
+    cleaner than the original, and sharper, with no grain subtracted."""
+    p = load("xiaomi.heic")
+    base = analyzer.analyze(p)
+    over = analyzer.analyze(d.variant(p, d.exposure(p.preview, 0.75), "ev0.75"))
+    assert over.measurements["noise_sigma"] > base.measurements["noise_sigma"]
+    assert over.attributes["noise_level"] < base.attributes["noise_level"]

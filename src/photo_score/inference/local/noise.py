@@ -35,6 +35,10 @@ _BANDS = 8  # blockiness is read per band across the frame; the median band coun
 # Blockiness from which JPEG blocks are visible at preview size (noted, and their grid
 # steps left out of the sharpness measure). Roughly JPEG quality 40 on a smooth frame.
 VISIBLE_BLOCKINESS = 0.18
+# Luma at the ceiling / floor, on [0, 1] (as exposure.py counts clipping: ≥ 250, ≤ 5).
+_CLIP_HI, _CLIP_LO = 249.5 / 255.0, 5.5 / 255.0
+_MAX_CLIPPED_BLOCK = 0.02 * 255  # inRange marks 255: at most ~1 clipped pixel in 64
+_MIN_BLOCKS = 12
 
 
 def estimate_sigma(gray: F32) -> float:
@@ -43,6 +47,12 @@ def estimate_sigma(gray: F32) -> float:
     Per block: mean |high-pass| (Immerkær: σ = √(π/2)·mean|r|/6) and the block's std.
     The blocks with the lowest std are the flattest; their median estimate is the noise.
     Block means come from an area resize, which keeps this at a few ms per preview.
+
+    Blocks with clipped pixels are left out: where highlights blew or shadows crushed,
+    the sensor recorded a flat ceiling, not a clean patch. Counted in, they were the
+    "flattest" blocks and pulled the estimate to 0 as soon as a frame was pushed into
+    clipping (xiaomi at +0.75 EV: σ 1.0 → 0.0), so an overexposed copy read cleaner and,
+    with no grain subtracted, sharper than its original.
     """
     h, w = gray.shape
     bh, bw = h // _BLOCK, w // _BLOCK
@@ -55,8 +65,15 @@ def estimate_sigma(gray: F32) -> float:
     m1 = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
     m2 = cv2.resize(g * g, size, interpolation=cv2.INTER_AREA)
     std = np.sqrt(np.maximum(m2 - m1 * m1, 0.0)).ravel()
-    k = max(1, std.size // 3)
-    flat = r_mean[np.argpartition(std, k)[:k]]
+    clipped = cv2.bitwise_or(cv2.inRange(g, _CLIP_HI, 2.0), cv2.inRange(g, -1.0, _CLIP_LO))
+    clip_share = cv2.resize(clipped, size, interpolation=cv2.INTER_AREA).ravel()
+    usable = clip_share <= _MAX_CLIPPED_BLOCK
+    n_usable = int(np.count_nonzero(usable))
+    if n_usable < _MIN_BLOCKS:
+        return 0.0  # (nearly) all clipped: no patch shows grain
+    r_mean, std = r_mean[usable], std[usable]
+    k = max(1, n_usable // 3)
+    flat = r_mean[np.argpartition(std, k - 1)[:k]]
     return float(np.median(flat)) * float(np.sqrt(np.pi / 2.0)) / 6.0 * 255.0
 
 
