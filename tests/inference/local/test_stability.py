@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
 from photo_score.inference.local import LocalAnalyzer
@@ -184,3 +185,14 @@ def test_clipped_areas_do_not_read_as_clean(analyzer: LocalAnalyzer, load: Loade
     over = analyzer.analyze(d.variant(p, d.exposure(p.preview, 0.75), "ev0.75"))
     assert over.measurements["noise_sigma"] > base.measurements["noise_sigma"]
     assert over.attributes["noise_level"] < base.attributes["noise_level"]
+
+
+def test_clutter_does_not_change_with_exposure(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """A darker copy (a pure gain, nothing clips) has the same busy or calm background.
+    With a fixed gradient cap it read busier the brighter it was (storm +0.75 EV: 1.30 →
+    1.03 with some clipping; this is the unclipped case)."""
+    p = load("canon_400d_storm.jpg")
+    base = analyzer.analyze(p).measurements["clutter"]
+    dark = (p.preview.astype(np.float32) * 0.6 + 0.5).astype(np.uint8)
+    darker = analyzer.analyze(d.variant(p, dark, "gain0.6")).measurements["clutter"]
+    assert darker == pytest.approx(base, rel=0.03)
