@@ -19,6 +19,7 @@ F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
 
 SMALL_EDGE = 384
+CLIP_HI, CLIP_LO = 250, 5  # luma at the ceiling / floor, as exposure.py counts clipping
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Frame:
     dx: F32  # |I(x+1) - I(x)|, W-1 wide
     dy: F32  # |I(y+1) - I(y)|, H-1 high
     luma_std: float  # RMS contrast of the luma, 8-bit levels
+    clipped: U8  # 255 where the luma is at the ceiling (≥ 250) or the floor (≤ 5)
 
     @property
     def height(self) -> int:
@@ -56,7 +58,10 @@ def make_frame(rgb: U8, small_rgb: U8 | None = None) -> Frame:
     dx: F32 = np.asarray(cv2.absdiff(gray[:, 1:], gray[:, :-1]), np.float32)
     dy: F32 = np.asarray(cv2.absdiff(gray[1:, :], gray[:-1, :]), np.float32)
     std = float(cv2.meanStdDev(gray8)[1][0, 0])
-    return Frame(rgb, gray8, gray, small_rgb, small_gray8, scale, dx, dy, std)
+    clipped: U8 = np.asarray(
+        cv2.bitwise_or(cv2.inRange(gray8, CLIP_HI, 255), cv2.inRange(gray8, 0, CLIP_LO)), np.uint8
+    )
+    return Frame(rgb, gray8, gray, small_rgb, small_gray8, scale, dx, dy, std, clipped)
 
 
 def tile_mean(a: F32, tiles: tuple[int, int]) -> F32:

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from photo_score.inference.local.calibration import curve
-from photo_score.inference.local.frame import F32, Frame
+from photo_score.inference.local.frame import F32, U8, Frame
 
 _IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 
@@ -35,13 +35,11 @@ _BANDS = 8  # blockiness is read per band across the frame; the median band coun
 # Blockiness from which JPEG blocks are visible at preview size (noted, and their grid
 # steps left out of the sharpness measure). Roughly JPEG quality 40 on a smooth frame.
 VISIBLE_BLOCKINESS = 0.18
-# Luma at the ceiling / floor, on [0, 1] (as exposure.py counts clipping: ≥ 250, ≤ 5).
-_CLIP_HI, _CLIP_LO = 249.5 / 255.0, 5.5 / 255.0
 _MAX_CLIPPED_BLOCK = 0.02 * 255  # inRange marks 255: at most ~1 clipped pixel in 64
 _MIN_BLOCKS = 12
 
 
-def estimate_sigma(gray: F32) -> float:
+def estimate_sigma(gray: F32, clipped: U8) -> float:
     """Noise std in 8-bit levels from the flattest third of 8×8 blocks.
 
     Per block: mean |high-pass| (Immerkær: σ = √(π/2)·mean|r|/6) and the block's std.
@@ -65,8 +63,8 @@ def estimate_sigma(gray: F32) -> float:
     m1 = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
     m2 = cv2.resize(g * g, size, interpolation=cv2.INTER_AREA)
     std = np.sqrt(np.maximum(m2 - m1 * m1, 0.0)).ravel()
-    clipped = cv2.bitwise_or(cv2.inRange(g, _CLIP_HI, 2.0), cv2.inRange(g, -1.0, _CLIP_LO))
-    clip_share = cv2.resize(clipped, size, interpolation=cv2.INTER_AREA).ravel()
+    clip = clipped[: bh * _BLOCK, : bw * _BLOCK]
+    clip_share = cv2.resize(clip, size, interpolation=cv2.INTER_AREA).ravel()
     usable = clip_share <= _MAX_CLIPPED_BLOCK
     n_usable = int(np.count_nonzero(usable))
     if n_usable < _MIN_BLOCKS:
@@ -116,7 +114,7 @@ def blockiness(dx: F32, dy: F32, sigma: float, mean_level: float = 128.0) -> flo
 
 
 def measure_noise(frame: Frame) -> NoiseReport:
-    sigma = estimate_sigma(frame.gray)
+    sigma = estimate_sigma(frame.gray, frame.clipped)
     block = blockiness(frame.dx, frame.dy, sigma, float(cv2.mean(frame.gray8)[0]))
     # Tails run on to far beyond the bench's worst case, so a worse file always scores
     # lower instead of tying on a floor.

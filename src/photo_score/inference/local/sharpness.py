@@ -29,7 +29,6 @@ TILES = 12  # tiles along the long edge
 _TAPS = 9
 _MIN_ENERGY = (4.0 / 255.0) ** 2
 _MIN_STD = 4.0 / 255.0  # a tile flatter than this (sky, wall) is not judged at all
-_CLIP_HI, _CLIP_LO = 250, 5  # luma at the ceiling / floor (as exposure.py counts clipping)
 _MAX_CLIPPED = 0.25  # a tile more clipped than this is not judged
 _BOX = np.full(_TAPS, 1.0 / _TAPS, np.float32)
 _ONE = np.ones(1, np.float32)
@@ -109,13 +108,8 @@ def sharpness_map(frame: Frame, noise_sigma: float, blockiness: float) -> Sharpn
     # the boundary of the clipped area is a hard step however soft the scene was (a
     # defocused page at +1.5 EV read 0.75 sharp against 0.40 for the original). A tile
     # that is more than a quarter clipped is not judged.
-    clipped = np.asarray(
-        cv2.bitwise_or(
-            cv2.inRange(frame.gray8, _CLIP_HI, 255), cv2.inRange(frame.gray8, 0, _CLIP_LO)
-        ),
-        np.float32,
-    )
-    clip_share = tile_mean(clipped[:h, :w], (tw, th)) / np.float32(255.0)
+    clipped = np.asarray(frame.clipped[:h, :w], np.float32)
+    clip_share = tile_mean(clipped, (tw, th)) / np.float32(255.0)
     judged = (std > _MIN_STD) & (clip_share <= _MAX_CLIPPED)
     ratio = np.where(judged, np.clip(r, 0.0, 1.0), np.nan).astype(np.float32)
     weight = np.where(judged, eft, 0.0).astype(np.float32)
