@@ -162,6 +162,10 @@ def test_grain_and_blocks_do_not_read_as_sharpness(analyzer: LocalAnalyzer, load
     base = analyzer.analyze(n)
     q25 = analyzer.analyze(d.variant(n, d.jpeg(n.preview, 25), "q25"))
     assert q25.attributes["sharpness"] < base.attributes["sharpness"]
+    # and the note says why, without calling the blocks a focus error
+    q5 = analyzer.analyze(d.variant(n, d.jpeg(n.preview, 5), "q5"))
+    assert "8×8 blocks" in q5.notes["sharpness"]
+    assert q5.features["blur_type"] == "none"
 
 
 def test_a_low_key_frame_with_its_accents_blown_is_not_low_key(

@@ -65,6 +65,11 @@ def _sharpness_note(f: Findings) -> str:
         parts.append(f"the subject is {s.separation:.1f}× sharper than the background")
     if f.subject.kind == "face" and s.best_ratio - s.subject_ratio > 0.15:
         parts.append("focus landed behind or in front of the face: the background is sharper")
+    if s.block_cap is not None:
+        parts.append(
+            f"JPEG compression has flattened fine detail into 8×8 blocks "
+            f"(blockiness {f.noise.blockiness:.2f}), which limits sharpness to {s.block_cap:.2f}"
+        )
     return "; ".join(parts)
 
 

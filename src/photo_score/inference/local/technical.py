@@ -48,6 +48,7 @@ class SharpnessReport:
     blur_type: str  # "none", "motion", "defocus"
     separation: float | None  # subject / background sharpness (depth-of-field cue)
     score: float
+    block_cap: float | None = None  # the ceiling visible JPEG blocks put on the score
 
 
 def _tile_box(smap: SharpnessMap, box: tuple[float, float, float, float]) -> tuple[slice, slice]:
@@ -142,14 +143,19 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     score = min(score, s_dir + 0.15 + 0.85 * (1.0 - streak))
     # Heavy JPEG quantisation replaces fine detail with flat 8×8 tiles; a visibly blocky
     # frame is not crisp however hard its block edges are.
-    score = min(score, block_ceiling(noise.blockiness))
     if subject.kind == "face" and sub is not None and best - sub > 0.15:
         score = min(score, s_sub)  # focus missed the face: the background is the sharp part
+    # Blur (motion or defocus) is judged before the JPEG cap: blocks are not a focus error.
     blurred = score < 0.55
+    cap = block_ceiling(noise.blockiness)
+    block_cap = cap if cap < score else None
+    score = min(score, cap)
     blur_type = "none"
     if blurred:
         blur_type = "motion" if m_idx >= MOTION_INDEX else "defocus"
     sep = None
     if bg is not None:
         sep = max(subject_ratio, best) / max(bg, 0.05)
-    return SharpnessReport(subject_ratio, best, bg, dmin, m_idx, m_ang, blur_type, sep, score)
+    return SharpnessReport(
+        subject_ratio, best, bg, dmin, m_idx, m_ang, blur_type, sep, score, block_cap
+    )
