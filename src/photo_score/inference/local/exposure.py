@@ -87,7 +87,14 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     n = max(float(hist.sum()), 1.0)
     clip_hi = float(hist[250:].sum()) / n
     clip_lo = float(hist[:6].sum()) / n
-    p1, p50, p99 = _percentiles(hist, (0.01, 0.5, 0.99))
+    (p50,) = _percentiles(hist, (0.5,))
+    # The tonal range is the scene's, not the grain's: read on the 384 px frame (an area
+    # average) after a 5×5 median, which keeps edges and bright patches but removes what
+    # grain is left, so added noise does not "reach" the highlights and shadows (a grey
+    # page at σ = 24 scored 0.85 against 0.67 for the original).
+    calm = cv2.medianBlur(frame.small_gray8, 5)
+    small = cv2.calcHist([calm], [0], None, [256], [0, 256]).ravel()
+    p1, p99 = _percentiles(small, (0.01, 0.99))
     mean = float((hist * np.arange(256)).sum()) / n
 
     clip_any, detail, p90, reach = _highlights(frame)
