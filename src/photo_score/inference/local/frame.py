@@ -32,6 +32,8 @@ class Frame:
     scale: float  # small / full
     dx: F32  # |I(x+1) - I(x)|, W-1 wide
     dy: F32  # |I(y+1) - I(y)|, H-1 high
+    dx2: F32  # dx², the step energies that noise and sharpness both read
+    dy2: F32
     luma_std: float  # RMS contrast of the luma, 8-bit levels
     clipped: U8  # 255 where the luma is at the ceiling (≥ 250) or the floor (≤ 5)
 
@@ -61,7 +63,9 @@ def make_frame(rgb: U8, small_rgb: U8 | None = None) -> Frame:
     clipped: U8 = np.asarray(
         cv2.bitwise_or(cv2.inRange(gray8, CLIP_HI, 255), cv2.inRange(gray8, 0, CLIP_LO)), np.uint8
     )
-    return Frame(rgb, gray8, gray, small_rgb, small_gray8, scale, dx, dy, std, clipped)
+    dx2: F32 = np.asarray(cv2.multiply(dx, dx), np.float32)
+    dy2: F32 = np.asarray(cv2.multiply(dy, dy), np.float32)
+    return Frame(rgb, gray8, gray, small_rgb, small_gray8, scale, dx, dy, dx2, dy2, std, clipped)
 
 
 def tile_mean(a: F32, tiles: tuple[int, int]) -> F32:

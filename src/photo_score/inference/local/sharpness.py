@@ -68,9 +68,10 @@ def _tile_energy(
         db = cv2.absdiff(blurred[:, 1:], blurred[:, :-1])
     else:
         db = cv2.absdiff(blurred[1:, :], blurred[:-1, :])
-    ef: F32 = np.asarray(cv2.multiply(d, d), np.float32)
+    ef: F32 = frame.dx2 if axis == 1 else frame.dy2
     eb: F32 = np.asarray(cv2.multiply(db, db), np.float32)
     if drop_grid:
+        ef = ef.copy()  # the frame's own energies are shared; only this view drops the grid
         phase = grid_phase(d, axis)
         if axis == 1:
             ef[:, phase::8] = 0.0
