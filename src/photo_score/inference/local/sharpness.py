@@ -30,8 +30,6 @@ _TAPS = 9
 _MIN_ENERGY = (4.0 / 255.0) ** 2
 _MIN_STD = 4.0 / 255.0  # a tile flatter than this (sky, wall) is not judged at all
 _MAX_CLIPPED = 0.25  # a tile more clipped than this is not judged
-_BOX = np.full(_TAPS, 1.0 / _TAPS, np.float32)
-_ONE = np.ones(1, np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +58,20 @@ def _tile_energy(
     """
     gray = frame.gray
     d = frame.dx if axis == 1 else frame.dy
-    # A 1-D box as a separable filter with a unit kernel on the other axis: the same sums
-    # as cv2.blur, which measured ~1.7× slower on a float32 preview.
-    kx, ky = (_BOX, _ONE) if axis == 1 else (_ONE, _BOX)
-    blurred = cv2.sepFilter2D(gray, cv2.CV_32F, kx, ky, borderType=cv2.BORDER_REFLECT)
+    # The neighbour step of a box-blurred row is the difference of two samples a box
+    # apart: B(x+1) − B(x) = (I(x+5) − I(x−4)) / 9. So the re-blurred steps need no
+    # filtering at all, one subtraction on an edge-reflected copy (the borders as
+    # cv2.blur's BORDER_REFLECT has them; ~3× cheaper than the separable box filter).
+    half = _TAPS // 2
+    h, w = gray.shape
     if axis == 1:
-        db = cv2.absdiff(blurred[:, 1:], blurred[:, :-1])
+        pad = cv2.copyMakeBorder(gray, 0, 0, half, half + 1, cv2.BORDER_REFLECT)
+        diff = cv2.absdiff(pad[:, _TAPS : w - 1 + _TAPS], pad[:, : w - 1])
     else:
-        db = cv2.absdiff(blurred[1:, :], blurred[:-1, :])
+        pad = cv2.copyMakeBorder(gray, half, half + 1, 0, 0, cv2.BORDER_REFLECT)
+        diff = cv2.absdiff(pad[_TAPS : h - 1 + _TAPS, :], pad[: h - 1, :])
     ef: F32 = frame.dx2 if axis == 1 else frame.dy2
-    eb: F32 = np.asarray(cv2.multiply(db, db), np.float32)
+    eb: F32 = np.asarray(cv2.multiply(diff, diff, scale=1.0 / (_TAPS * _TAPS)), np.float32)
     if drop_grid:
         ef = ef.copy()  # the frame's own energies are shared; only this view drops the grid
         phase = grid_phase(d, axis)
