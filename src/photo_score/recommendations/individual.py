@@ -347,7 +347,7 @@ def _subject(
     findings: list[str] = []
     tips: list[str] = []
     saliency, eyes = _num(m, "saliency_ratio"), _num(m, "eyes_open_min")
-    if saliency is not None and saliency < 1.6:
+    if saliency is not None and saliency < 2.5:
         findings.append(f"the subject stands out only {saliency:.1f}× above the rest")
         tips.append("separate it with light, colour contrast or a shallower depth of field")
     if eyes is not None and eyes < 0.35:

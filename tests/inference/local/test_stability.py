@@ -39,6 +39,64 @@ def test_small_shift_barely_moves_composition(
         assert abs(res.measurements["tilt_confidence"] - ref.measurements["tilt_confidence"]) <= 0.2
 
 
+def test_whole_pixel_jitter_barely_moves_sharpness_and_separation(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """Burst frames differ by whole pixels. Until 1.6 sharpness and saliency separation
+    were read on the strongest saliency blob, which a 2 px move of the blinds put on a
+    flat corner: sharpness 0.79 → 0.42, separation 1.6 ↔ 3.3."""
+    p = load("canon_350d_blinds.jpg")
+    runs = [
+        analyzer.analyze(d.variant(p, d.shift(p.preview, dx, 0.0), f"x{dx}")) for dx in range(-3, 4)
+    ]
+    sharp = [r.attributes["sharpness"] for r in runs]
+    sal = [r.measurements["saliency_ratio"] for r in runs]
+    assert max(sharp) - min(sharp) <= 0.1, sharp
+    assert max(sal) / min(sal) <= 1.15, sal
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "amount"),
+    [
+        ("canon_s40_flower.jpg", "noise", 6.0),
+        ("casio_qvr51_large.jpg", "noise", 24.0),
+        ("canon_350d_blinds.jpg", "exposure", -3.0),
+    ],
+)
+def test_grain_or_darkness_does_not_pass_for_background_blur(
+    analyzer: LocalAnalyzer, load: Loader, name: str, kind: str, amount: float
+) -> None:
+    """Tiles whose detail sinks under the grain (or under the energy floor, once darkened)
+    read as blurred. Counted as background, they made a noisy or dark copy look like a
+    shallow depth of field (separation 1.1 → 17, 1.0 → 19, 1.2 → 17) and lifted its
+    subject strength."""
+    p = load(name)
+    base = analyzer.analyze(p)
+    img = d.noise(p.preview, amount) if kind == "noise" else d.exposure(p.preview, amount)
+    worse = analyzer.analyze(d.variant(p, img, f"{kind}{amount}"))
+    sep = worse.measurements.get("subject_background_sharpness")
+    assert sep is None or sep < 1.5, sep
+    assert worse.features["depth_of_field"] != "shallow"
+    assert worse.attributes["subject_strength"] <= base.attributes["subject_strength"] + 0.01
+
+
+def test_a_face_false_positive_does_not_come_and_go_with_jitter(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """Haar also finds a 'face' on messi5's shoulder, in some 1 px shifts and not others;
+    larger than the real face, it became the subject whenever it appeared. (The real face
+    itself draws fewer than three cascade votes in two of these shifts.)"""
+    p = load("messi5.jpg")
+    runs = [
+        analyzer.analyze(d.variant(p, d.shift(p.preview, dx, 0.0), f"x{dx}")) for dx in range(-3, 4)
+    ]
+    counts = [r.measurements["face_count"] for r in runs]
+    assert max(counts) == 1, counts
+    assert sum(counts) >= 5, counts
+    cx = [r.measurements["subject_cx"] for r in runs if r.measurements["face_count"] == 1]
+    assert max(cx) - min(cx) <= 0.02, cx
+
+
 @pytest.mark.parametrize(
     "name", ["olympus_c2000z_board.jpg", "fuji_s7000_motion.jpg", "casio_qvr51_large.jpg"]
 )

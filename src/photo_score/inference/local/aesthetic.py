@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from photo_score.inference.local.calibration import blend, curve
+from photo_score.inference.local.calibration import blend, curve, ramp
 from photo_score.inference.local.color import ColourReport
 from photo_score.inference.local.composition import CompositionReport
 from photo_score.inference.local.exposure import ExposureReport
@@ -65,12 +65,17 @@ def score_aesthetics(
     # A blurred frame cannot be well composed in any sense a viewer notices.
     comp_raw *= 0.75 + 0.25 * sharp.score
 
-    sal = curve(subject.saliency_ratio, [1.0, 2.0, 4.0, 8.0], [0.1, 0.4, 0.7, 0.95])
+    sal = curve(subject.saliency_ratio, [2.0, 4.0, 8.0, 16.0], [0.1, 0.4, 0.7, 0.95])
     dof = (
         0.5
         if sharp.separation is None
         else curve(sharp.separation, [0.9, 1.3, 2.0, 3.5], [0.3, 0.5, 0.8, 0.95])
     )
+    # Focus isolates a subject only if the subject is in focus. Blur the whole frame and
+    # its low-contrast background loses its last fine steps before the subject's strong
+    # edges do, so the ratio of the two rises (storm at σ = 1.5 px: 1.4 → 11.8) and a
+    # blurred copy gained subject strength. The term fades to its floor as sharpness does.
+    dof = 0.3 + (dof - 0.3) * ramp(sharp.score, 0.3, 0.6)
     face = 0.35
     if faces:
         open_eyes = [f.eyes_open for f in faces if f.eyes_open is not None]

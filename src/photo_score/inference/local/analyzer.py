@@ -27,7 +27,7 @@ from photo_score.inference.local.technical import measure_sharpness
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult
 
-VERSION = "local-heuristic-1.5"
+VERSION = "local-heuristic-1.6"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 
 

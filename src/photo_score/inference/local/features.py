@@ -86,8 +86,8 @@ def build_features(
     else:
         position = "off_center"
 
-    if sharp.separation is None:
-        dof = "unknown"
+    if sharp.separation is None or sharp.blur_type != "none":
+        dof = "unknown"  # a blurred subject says nothing about depth of field
     elif sharp.separation >= 1.8:
         dof = "shallow"
     elif sharp.separation >= 1.25:

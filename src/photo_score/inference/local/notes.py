@@ -61,7 +61,7 @@ def _sharpness_note(f: Findings) -> str:
         )
     elif s.blur_type == "defocus":
         parts.append("soft in every direction alike: missed focus or defocus rather than motion")
-    if s.separation is not None and s.separation >= 1.3:
+    if s.separation is not None and s.separation >= 1.3 and s.blur_type == "none":
         parts.append(f"the subject is {s.separation:.1f}× sharper than the background")
     if f.subject.kind == "face" and s.best_ratio - s.subject_ratio > 0.15:
         parts.append("focus landed behind or in front of the face: the background is sharper")

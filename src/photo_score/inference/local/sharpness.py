@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from photo_score.inference.local.frame import F32, Frame, tile_mean
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
@@ -30,6 +31,7 @@ _TAPS = 9
 _MIN_ENERGY = (4.0 / 255.0) ** 2
 _MIN_STD = 4.0 / 255.0  # a tile flatter than this (sky, wall) is not judged at all
 _MAX_CLIPPED = 0.25  # a tile more clipped than this is not judged
+_SOFT_STEPS = 0.01  # step energy ÷ tile variance below which a tile is soft, not detailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class SharpnessMap:
     ratio: F32  # per-tile re-blur ratio (NaN where too few edges)
     weight: F32  # per-tile excess edge energy
     global_ratio: float
+    buried: npt.NDArray[np.bool_]  # judged tiles whose detail is under the grain (see above)
 
 
 def grid_phase(d: F32, axis: int) -> int:
@@ -103,10 +106,23 @@ def sharpness_map(frame: Frame, noise_sigma: float, blockiness: float) -> Sharpn
     g = frame.gray
     m1 = tile_mean(g, (tw, th))
     m2 = tile_mean(np.asarray(cv2.multiply(g, g), np.float32), (tw, th))
-    std = np.sqrt(np.maximum(m2 - m1 * m1, 0.0))
+    # Structure is what the tile varies by beyond its grain (a flat tile at σ = 24 varies
+    # by ~24 levels).
+    std = np.sqrt(np.maximum(m2 - m1 * m1 - s2, 0.0))
     floor = max(_MIN_ENERGY * 0.1, 4.0 * s2)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.where(eft > floor, 1.0 - ebt / eft, 0.0)
+    # A tile under the floor has lost its fine detail to the eye either way, so it counts
+    # as blurred (ratio 0) for sharpness. Whether it is *soft* (bokeh, a gradient) or only
+    # *buried* (detail weaker than the grain, which cannot be told from none) matters for
+    # depth of field: soft means structure well clear of the grain with almost no
+    # fine-step energy for its size (a gradient spread over a tile has steps of ~1/25 of
+    # its std; detail, of its own order), a test that darkening does not change. Counting
+    # buried tiles as background blur made a noisy or darkened frame's background look
+    # like bokeh (flower at σ = 6: separation 1.1 → 17; casio_qvr51_large at σ = 24:
+    # 1.0 → 19; blinds at −3 EV: 1.2 → 17), so subject strength rose with the defect.
+    soft = (eft <= _SOFT_STEPS * std * std) & (std > 3.0 * np.sqrt(s2))
+    buried = (eft <= floor) & ~soft
     # Clipping fakes detail: where highlights blow (or shadows crush) to a flat ceiling,
     # the boundary of the clipped area is a hard step however soft the scene was (a
     # defocused page at +1.5 EV read 0.75 sharp against 0.40 for the original). A tile
@@ -118,7 +134,7 @@ def sharpness_map(frame: Frame, noise_sigma: float, blockiness: float) -> Sharpn
     weight = np.where(judged, eft, 0.0).astype(np.float32)
     tot_f = float(weight.sum())
     glob = float(np.nansum(ratio * weight)) / tot_f if tot_f > 0 else float("nan")
-    return SharpnessMap(ratio, weight, glob)
+    return SharpnessMap(ratio, weight, glob, buried & judged)
 
 
 _ANGLES = tuple(i * 22.5 for i in range(8))
