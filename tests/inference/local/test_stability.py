@@ -80,6 +80,19 @@ def test_grain_or_darkness_does_not_pass_for_background_blur(
     assert worse.attributes["subject_strength"] <= base.attributes["subject_strength"] + 0.01
 
 
+def test_a_blurred_frame_is_not_isolated_by_focus(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """Blurring a whole frame takes the low-contrast background's last fine steps before the
+    subject's strong edges, so subject/background sharpness rose (storm: 1.4 → 11.8 at
+    σ = 1.5 px) and a blurred copy gained subject strength and a 'shallow' depth of field."""
+    p = load("canon_400d_storm.jpg")
+    strength = [analyzer.analyze(p).attributes["subject_strength"]]
+    for sigma in (1.5, 3.0, 5.0):
+        res = analyzer.analyze(d.variant(p, d.gaussian(p.preview, sigma), f"g{sigma}"))
+        strength.append(res.attributes["subject_strength"])
+        assert res.features["depth_of_field"] != "shallow"
+    assert all(a > b for a, b in itertools.pairwise(strength)), strength
+
+
 def test_a_face_false_positive_does_not_come_and_go_with_jitter(
     analyzer: LocalAnalyzer, load: Loader
 ) -> None:
