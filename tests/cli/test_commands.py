@@ -87,6 +87,28 @@ def test_show_explains_one_photo(run_cli: RunCli, folder: Path) -> None:
     assert as_json["explanation"]["text"] == photo["explanation"]
 
 
+def test_an_icon_in_the_folder_is_ranked_last_and_flagged(
+    run_cli: RunCli, folder: Path, tmp_path: Path
+) -> None:
+    """An 8×8 icon among photos: scored, not failed; the table flags it and ``show`` says why."""
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(folder / "icon.png")
+    result = run_cli("score", str(folder), "-a", "local", "--limit", "0")
+    assert result.code == 0, result.err
+    last = [line for line in result.out.splitlines() if "icon.png" in line]
+    assert last
+    assert "low confidence" in last[0]
+    data = _score(run_cli, folder)
+    photos = data["photos"]
+    assert isinstance(photos, list)
+    assert Path(photos[-1]["path"]).name == "icon.png"
+    assert photos[-1]["confidence"] == 0.0
+    shown = run_cli("show", str(folder / "icon.png"))
+    assert shown.code == 0, shown.err
+    assert "8×8 px, too small to judge" in shown.out
+
+
 def test_show_unknown_photo_exits_4(run_cli: RunCli, photo_home: Path) -> None:
     result = run_cli("show", "/nowhere/x.jpg")
     assert result.code == 4

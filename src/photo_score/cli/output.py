@@ -135,8 +135,15 @@ def render_table(
     console.print(" · ".join(parts) + f" · analyzer {s.analyzer} · config {s.config}")
 
 
+# Below this the analyzer has said it cannot judge the frame (tiny, blank, a screenshot):
+# the table says so in front of the reasons, and ``show`` quotes why.
+LOW_CONFIDENCE = 0.3
+
+
 def _why(p: ScoredPhoto) -> str:
     """A one-line reason for the table; ``show`` gives the full explanation."""
+    if p.confidence is not None and p.confidence < LOW_CONFIDENCE:
+        return "low confidence: the analyzer could not judge this frame (`show` says why)"
     parts = [f"+{DISPLAY_NAMES[a]}" for a in p.lifted[:2]]
     parts += [f"−{DISPLAY_NAMES[a]}" for a in p.sank[:2]]
     parts += [f"penalty: {DISPLAY_NAMES[a]}" for a in p.penalties]

@@ -58,6 +58,9 @@ def show(
         f" ({best.model} {best.version})"
         + (f" · confidence {best.confidence:.2f}" if best.confidence is not None else "")
     )
+    for key in ("confidence", "provenance"):  # why the analyzer trusts this little, and what it is
+        if best.notes.get(key):
+            console.print(f"[dim]{best.notes[key]}[/dim]")
     console.print(explanation.text)
     table = Table("attribute", "value", "points", "finding", header_style="bold")
     for name in ATTRIBUTES:

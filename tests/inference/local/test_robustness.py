@@ -42,6 +42,30 @@ def test_tiny_frame_has_low_confidence_and_says_why(analyzer: LocalAnalyzer, loa
     assert "tiny" in res.notes["confidence"]
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (8, 8), (15, 200), (3, 400), (400, 2)])
+def test_frames_too_small_to_measure_say_so_instead_of_crashing(
+    analyzer: LocalAnalyzer, shape: tuple[int, int]
+) -> None:
+    """Until 1.6 an icon or a sliver crashed the analyzer (the tile grid and the 8×8 noise
+    blocks do not fit), so the photo failed with an internal error."""
+    h, w = shape
+    pixels = np.random.default_rng(h * 1000 + w).integers(0, 256, (h, w, 3))
+    res = analyzer.analyze(_photo(pixels))
+    assert res.confidence == 0.0
+    assert f"{w}×{h} px" in res.notes["confidence"]
+    assert res.attributes == dict.fromkeys(ATTRIBUTES, 0.0)
+    assert all("not measured" in res.notes[a] for a in ATTRIBUTES)
+
+
+def test_the_smallest_measurable_frame_is_measured(analyzer: LocalAnalyzer) -> None:
+    pixels = np.random.default_rng(16).integers(0, 256, (16, 16, 3))
+    res = analyzer.analyze(_photo(pixels))
+    assert res.confidence is not None
+    assert 0.0 < res.confidence < 0.2
+    assert "tiny" in res.notes["confidence"]
+    assert not any("not measured" in res.notes[a] for a in ATTRIBUTES)
+
+
 def test_real_blank_exif_carrier(analyzer: LocalAnalyzer, load: Loader) -> None:
     """piexif's r_sony.jpg: a real camera file whose pixels are a flat 80×80 blue."""
     res = analyzer.analyze(load("sony_rx1r.jpg"))

@@ -29,6 +29,17 @@ from photo_score.models import AnalysisResult
 
 VERSION = "local-heuristic-1.6"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
+# Below this many pixels on a side nothing can be measured: the noise estimate works on
+# 8×8 blocks (two per side at least), the sharpness map on a 12-tile grid.
+MEASURABLE_EDGE = 16
+_ATTRIBUTES = (
+    "composition",
+    "subject_strength",
+    "visual_appeal",
+    "sharpness",
+    "exposure_balance",
+    "noise_level",
+)
 
 
 class LocalAnalyzer(Analyzer):
@@ -42,6 +53,9 @@ class LocalAnalyzer(Analyzer):
         self._faces = detect_faces
 
     def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
+        height, width = photo.preview.shape[:2]
+        if min(height, width) < MEASURABLE_EDGE:
+            return self._unmeasurable(photo, width, height)
         frame = make_frame(photo.preview, photo.reduced(SMALL_EDGE))
         noise = measure_noise(frame)
         verdict = judge(frame, noise.sigma)
@@ -88,4 +102,37 @@ class LocalAnalyzer(Analyzer):
             measurements=measurements,
             notes=notes,
             confidence=round(confidence, 3),
+        )
+
+    def _unmeasurable(self, photo: PreparedPhoto, width: int, height: int) -> AnalysisResult:
+        """A frame too small to measure anything on (an icon, a sliver): every attribute is
+        0 and every note says why, so it ranks last and nobody reads the 0 as a verdict on
+        its sharpness or its composition. Until 1.6 these frames crashed the analyzer."""
+        reason = (
+            f"the image is {width}×{height} px, too small to judge (at least "
+            f"{MEASURABLE_EDGE} px on each side are needed to measure anything)"
+        )
+        notes = dict.fromkeys(_ATTRIBUTES, f"not measured: {width}×{height} px is too small")
+        notes["provenance"] = "local estimate: nothing could be measured (confidence 0.00)"
+        notes["confidence"] = f"low confidence: {reason}"
+        return AnalysisResult(
+            image_id=photo.image_id,
+            analyzer=self.name,
+            model=self.model,
+            version=self.version,
+            attributes=dict.fromkeys(_ATTRIBUTES, 0.0),
+            features={
+                "scene_type": "unknown",
+                "main_subject": "unknown",
+                "subject_position": "unknown",
+                "depth_of_field": "unknown",
+                "motion": "unknown",
+                "human_presence": "none",
+                "time_of_day": "unknown",
+                "technical_issues": ["none"],
+                "faces": [],
+            },
+            measurements={"width_px": float(width), "height_px": float(height)},
+            notes=notes,
+            confidence=0.0,
         )
