@@ -106,7 +106,7 @@ def test_an_icon_in_the_folder_is_ranked_last_and_flagged(
     assert photos[-1]["confidence"] == 0.0
     shown = run_cli("show", str(folder / "icon.png"))
     assert shown.code == 0, shown.err
-    assert "8×8 px, too small to judge" in shown.out
+    assert "8×8 px, too small or too narrow to judge" in shown.out
 
 
 def test_show_unknown_photo_exits_4(run_cli: RunCli, photo_home: Path) -> None:

@@ -42,7 +42,7 @@ def test_tiny_frame_has_low_confidence_and_says_why(analyzer: LocalAnalyzer, loa
     assert "tiny" in res.notes["confidence"]
 
 
-@pytest.mark.parametrize("shape", [(1, 1), (8, 8), (15, 200), (3, 400), (400, 2)])
+@pytest.mark.parametrize("shape", [(1, 1), (8, 8), (15, 200), (3, 400), (400, 2), (16, 1024)])
 def test_frames_too_small_to_measure_say_so_instead_of_crashing(
     analyzer: LocalAnalyzer, shape: tuple[int, int]
 ) -> None:
@@ -55,6 +55,32 @@ def test_frames_too_small_to_measure_say_so_instead_of_crashing(
     assert f"{w}×{h} px" in res.notes["confidence"]
     assert res.attributes == dict.fromkeys(ATTRIBUTES, 0.0)
     assert all("not measured" in res.notes[a] for a in ATTRIBUTES)
+
+
+def _degenerate(kind: str, h: int, w: int) -> np.ndarray:
+    yy, xx = np.mgrid[0:h, 0:w]
+    planes = {
+        "noise": np.random.default_rng(h + w).integers(0, 256, (h, w)),
+        "black": np.zeros((h, w)),
+        "white": np.full((h, w), 255),
+        "checker": ((yy // 4 + xx // 4) % 2) * 255,
+        "gradient": xx * 255 // max(w - 1, 1),
+        "half clipped": np.where(xx < w // 2, 255, 0),
+    }
+    return np.repeat(planes[kind][..., None], 3, axis=2)
+
+
+@pytest.mark.parametrize("shape", [(16, 16), (17, 64), (64, 17), (24, 1024), (1024, 40)])
+@pytest.mark.parametrize("kind", ["noise", "black", "white", "checker", "gradient", "half clipped"])
+def test_degenerate_frames_get_scores_in_range(
+    analyzer: LocalAnalyzer, shape: tuple[int, int], kind: str
+) -> None:
+    """Small, narrow, flat, clipped or synthetic frames: never a crash, never a NaN."""
+    res = analyzer.analyze(_photo(_degenerate(kind, *shape)))
+    assert set(res.attributes) == set(ATTRIBUTES)
+    assert all(0.0 <= v <= 1.0 for v in res.attributes.values()), res.attributes
+    assert res.confidence is not None
+    assert 0.0 <= res.confidence <= 0.6
 
 
 def test_the_smallest_measurable_frame_is_measured(analyzer: LocalAnalyzer) -> None:

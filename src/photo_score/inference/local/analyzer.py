@@ -32,6 +32,7 @@ BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 # Below this many pixels on a side nothing can be measured: the noise estimate works on
 # 8×8 blocks (two per side at least), the sharpness map on a 12-tile grid.
 MEASURABLE_EDGE = 16
+_MIN_SMALL_EDGE = 8  # ... and the detector frame (long edge SMALL_EDGE) needs this much
 _ATTRIBUTES = (
     "composition",
     "subject_strength",
@@ -40,6 +41,12 @@ _ATTRIBUTES = (
     "exposure_balance",
     "noise_level",
 )
+
+
+def _unmeasurable(width: int, height: int) -> bool:
+    """Too small, or so narrow that the detector frame collapses to a line or two."""
+    short, long = min(width, height), max(width, height)
+    return short < MEASURABLE_EDGE or short * min(1.0, SMALL_EDGE / long) < _MIN_SMALL_EDGE
 
 
 class LocalAnalyzer(Analyzer):
@@ -54,7 +61,7 @@ class LocalAnalyzer(Analyzer):
 
     def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
         height, width = photo.preview.shape[:2]
-        if min(height, width) < MEASURABLE_EDGE:
+        if _unmeasurable(width, height):
             return self._unmeasurable(photo, width, height)
         frame = make_frame(photo.preview, photo.reduced(SMALL_EDGE))
         noise = measure_noise(frame)
@@ -109,10 +116,13 @@ class LocalAnalyzer(Analyzer):
         0 and every note says why, so it ranks last and nobody reads the 0 as a verdict on
         its sharpness or its composition. Until 1.6 these frames crashed the analyzer."""
         reason = (
-            f"the image is {width}×{height} px, too small to judge (at least "
-            f"{MEASURABLE_EDGE} px on each side are needed to measure anything)"
+            f"the image is {width}×{height} px, too small or too narrow to judge (each side "
+            f"needs {MEASURABLE_EDGE} px, and {_MIN_SMALL_EDGE} px on the {SMALL_EDGE} px "
+            "detector frame)"
         )
-        notes = dict.fromkeys(_ATTRIBUTES, f"not measured: {width}×{height} px is too small")
+        notes = dict.fromkeys(
+            _ATTRIBUTES, f"not measured: {width}×{height} px is too small or too narrow"
+        )
         notes["provenance"] = "local estimate: nothing could be measured (confidence 0.00)"
         notes["confidence"] = f"low confidence: {reason}"
         return AnalysisResult(
