@@ -25,7 +25,7 @@ from photo_score.inference.local.notes import Findings, write_notes
 from photo_score.inference.local.subject import find_subject
 from photo_score.inference.local.technical import measure_sharpness
 from photo_score.ingest.prepared import PreparedPhoto
-from photo_score.models import AnalysisResult
+from photo_score.models import ATTRIBUTES, AnalysisResult
 
 VERSION = "local-heuristic-1.6"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
@@ -33,14 +33,6 @@ BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 # 8×8 blocks (two per side at least), the sharpness map on a 12-tile grid.
 MEASURABLE_EDGE = 16
 _MIN_SMALL_EDGE = 8  # ... and the detector frame (long edge SMALL_EDGE) needs this much
-_ATTRIBUTES = (
-    "composition",
-    "subject_strength",
-    "visual_appeal",
-    "sharpness",
-    "exposure_balance",
-    "noise_level",
-)
 
 
 def _unmeasurable(width: int, height: int) -> bool:
@@ -121,7 +113,7 @@ class LocalAnalyzer(Analyzer):
             "detector frame)"
         )
         notes = dict.fromkeys(
-            _ATTRIBUTES, f"not measured: {width}×{height} px is too small or too narrow"
+            ATTRIBUTES, f"not measured: {width}×{height} px is too small or too narrow"
         )
         notes["provenance"] = "local estimate: nothing could be measured (confidence 0.00)"
         notes["confidence"] = f"low confidence: {reason}"
@@ -130,7 +122,7 @@ class LocalAnalyzer(Analyzer):
             analyzer=self.name,
             model=self.model,
             version=self.version,
-            attributes=dict.fromkeys(_ATTRIBUTES, 0.0),
+            attributes=dict.fromkeys(ATTRIBUTES, 0.0),
             features={
                 "scene_type": "unknown",
                 "main_subject": "unknown",
