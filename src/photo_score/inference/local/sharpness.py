@@ -39,7 +39,7 @@ class SharpnessMap:
     ratio: F32  # per-tile re-blur ratio (NaN where too few edges)
     weight: F32  # per-tile excess edge energy
     global_ratio: float
-    buried: npt.NDArray[np.bool_]  # judged tiles whose detail is under the grain (see above)
+    buried: npt.NDArray[np.bool_]  # judged tiles whose detail is under the grain (sharpness_map)
 
 
 def grid_phase(d: F32, axis: int) -> int:

@@ -40,7 +40,7 @@ class Subject:
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the frame
     cx: float  # centroid, fractions
     cy: float
-    saliency_ratio: float  # mean saliency inside the box / outside
+    saliency_ratio: float  # subject's mean saliency / the map's below its top 12% (_ratio)
     saliency: F32  # the small-frame saliency map (0..1)
     soft_box: tuple[float, float, float, float] | None = None  # composition's box; see below
     mass: F32 | None = None  # saliency above the top-12% level, summing to 1 (salient only)
