@@ -246,6 +246,41 @@ def test_open_score_sort_view_tune_reload(served: dict[str, Any], browser: Any) 
         context.close()
 
 
+def test_a_frame_the_analyzer_cannot_judge_says_why(served: dict[str, Any], browser: Any) -> None:
+    """An 8×8 icon among the photos: scored last, and its viewer says why, not just 0."""
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(served["folder"] / "icon.png")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{served['url']}/?token={served['token']}")
+        page.get_by_test_id("add-folder-input").fill(str(served["folder"]))
+        page.get_by_test_id("add-folder-submit").click()
+        page.get_by_test_id("score-button").click()
+        cards = page.locator("[data-testid=photo-grid] [data-testid=photo-card]")
+        expect(cards).to_have_count(8, timeout=120_000)
+        ranked = _api(served, "/api/photos?sort=score")["items"]
+        assert ranked[-1]["path"].endswith("icon.png")
+        icon = ranked[-1]["image_id"]
+        page.locator(f"[data-testid=photo-card][data-image-id='{icon}']").click()
+        expect(page.get_by_test_id("viewer")).to_be_visible()
+        expect(page.get_by_test_id("viewer-low-confidence")).to_contain_text(
+            "8×8 px, too small or too narrow to judge"
+        )
+        page.get_by_test_id("viewer-close").click()
+        best = ranked[0]["image_id"]  # a real photo carries no such caveat
+        page.locator(f"[data-testid=photo-card][data-image-id='{best}']").click()
+        expect(page.get_by_test_id("viewer-score")).to_be_visible()
+        expect(page.get_by_test_id("viewer-low-confidence")).to_have_count(0)
+        assert errors == []
+    finally:
+        context.close()
+
+
 # Let one aesthetic attribute decide the aesthetic half: reorders the generated shoot.
 SLIDERS = {"composition": 0, "subject_strength": 0, "visual_appeal": 1}
 

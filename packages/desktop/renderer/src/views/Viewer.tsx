@@ -112,6 +112,13 @@ export function Viewer({ state, dispatch }: { state: ViewerState; dispatch: (a: 
                 Aesthetic {formatCategory(summary.aesthetic_score)} · Technical {formatCategory(summary.technical_score)}
                 {summary.analyzer ? ` · ${summary.analyzer}` : ""}
               </div>
+              {/* The analyzer's own caveat (tiny, blank, a screenshot): the numbers below
+                  are not a verdict on this frame, and the reader should know why. */}
+              {current.notes.confidence ? (
+                <p className="sank" role="note" data-testid="viewer-low-confidence">
+                  {current.notes.confidence}
+                </p>
+              ) : null}
 
               {explanation ? (
                 <>
