@@ -110,6 +110,21 @@ def test_a_face_false_positive_does_not_come_and_go_with_jitter(
     assert max(cx) - min(cx) <= 0.02, cx
 
 
+def test_losing_a_small_face_barely_moves_composition(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """Haar misses messi5's small face in two of seven 1 px shifts, and the salient extent
+    (the player) becomes the subject. Judged on the bare face box the subject read as tiny
+    (size 0.40 against 1.0) and composition jumped by 0.12 with the face."""
+    p = load("messi5.jpg")
+    runs = [
+        analyzer.analyze(d.variant(p, d.shift(p.preview, dx, 0.0), f"x{dx}")) for dx in range(-3, 4)
+    ]
+    assert {r.measurements["face_count"] for r in runs} == {0.0, 1.0}  # the premise
+    comp = [r.attributes["composition"] for r in runs]
+    assert max(comp) - min(comp) <= 0.06, comp
+
+
 @pytest.mark.parametrize(
     "name", ["olympus_c2000z_board.jpg", "fuji_s7000_motion.jpg", "casio_qvr51_large.jpg"]
 )

@@ -20,6 +20,8 @@ from photo_score.inference.local.technical import SharpnessReport
 
 # Strictly increasing to the end (1.0 → 1.0): a flat top made every raw value above 0.9
 # read 0.92, so a tilt or any other loss on an already strong photo did not register.
+_PERSON_PER_FACE = 6.0  # person area ÷ face-box area, a head-and-shoulders framing
+
 _SPREAD_X = [0.2, 0.45, 0.6, 0.75, 0.9, 1.0]
 _SPREAD_Y = [0.05, 0.3, 0.5, 0.72, 0.92, 1.0]
 
@@ -55,9 +57,15 @@ def score_aesthetics(
     if subject.kind == "none":
         placement = 0.4
     tilt = tilt_score(comp.tilt_raw, comp.tilt_confidence)
-    size = curve(
-        comp.subject_area, [0.002, 0.01, 0.04, 0.1, 0.6, 0.9], [0.2, 0.45, 0.8, 1.0, 1.0, 0.75]
-    )
+    # A face box is a fraction of the person it belongs to (about a sixth of a head-and-
+    # shoulders frame, far less of a full figure): judged as it stood, a full-length shot
+    # read as a tiny subject, and messi5 jumped from size 0.40 to 1.0 whenever Haar lost
+    # its small face and the salient extent (the player) took over. The scaled area stops
+    # where the curve is at its best, so a close-up is judged on its own face box.
+    area = comp.subject_area
+    if subject.kind == "face":
+        area = max(area, min(_PERSON_PER_FACE * area, 0.6))
+    size = curve(area, [0.002, 0.01, 0.04, 0.1, 0.6, 0.9], [0.2, 0.45, 0.8, 1.0, 1.0, 0.75])
     per_edge = 0.4 if subject.kind == "face" else 0.2
     cut = max(0.0, 1.0 - per_edge * comp.cut_soft)
     clutter = curve(comp.clutter, [0.8, 1.0, 1.3, 1.8], [1.0, 0.8, 0.5, 0.3])
