@@ -252,12 +252,8 @@ def test_a_frame_the_analyzer_cannot_judge_says_why(served: dict[str, Any], brow
     from playwright.sync_api import expect
 
     Image.new("RGB", (8, 8), (200, 30, 30)).save(served["folder"] / "icon.png")
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = open_app(browser, served)
     try:
-        page.goto(f"{served['url']}/?token={served['token']}")
         page.get_by_test_id("add-folder-input").fill(str(served["folder"]))
         page.get_by_test_id("add-folder-submit").click()
         page.get_by_test_id("score-button").click()
