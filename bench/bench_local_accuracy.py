@@ -255,17 +255,11 @@ def main() -> None:
     # (has a tilted frame of a photo without level structure, clean frame first)
     burst_split: list[tuple[bool, bool]] = []
     # Every frame of a burst shows the same scene: the crop that the tilt variants need
-    # (see tilt()), taken from a jittered copy. Until 1.5 only the tilted frames were
-    # cropped, so they differed from the clean frame by a 1.2× zoom as well as the turn,
-    # a reframing that can help or hurt composition whatever the tilt does. The jitter is
-    # whole pixels: a burst's frames are fresh sensor samples, not interpolated copies, and
-    # a sub-pixel bilinear shift softens each frame by a random amount (up to a [½, ½]
-    # average on both axes) that no real burst has. What sub-pixel shifts alone do to the
-    # score is measured separately below (shift stability).
-    # Tried in 1.6: plain crops for every frame but the tilted ones (no resampling of the
-    # clean frame). The turn's resampling then smooths the tilted frames' grain and 8×8
-    # JPEG grid, which the clean frame keeps, so tilted frames won on noise (nokia_n70 by
-    # 11 points). Resampling every frame alike, as here, is the fairer comparison.
+    # (see tilt()), taken from a copy jittered by whole pixels (a burst's frames are fresh
+    # sensor samples; a sub-pixel bilinear shift would soften each by a random amount, and
+    # is measured on its own below). Every frame is resampled alike: with plain crops for
+    # all but the turned frames, the turn's resampling smoothed the tilted frames' grain and
+    # 8×8 grid and they won on noise (nokia_n70 by 11 points).
     for i, photo in enumerate(photos):
         for b in range(args.bursts_per_photo):
             rng = np.random.default_rng(50_000 + 97 * i + b)

@@ -38,8 +38,7 @@ def area_downscale(img: npt.NDArray[Any], max_edge: int) -> npt.NDArray[Any]:
         h, w = img.shape[:2]
         if max(h, w) <= max_edge:
             return img
-    scale = max_edge / max(h, w)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    size = preview_dimensions(w, h, max_edge)
     out: npt.NDArray[Any] = cv2.resize(img, size, interpolation=_AREA)
     return out
 

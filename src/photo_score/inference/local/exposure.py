@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from photo_score.inference.local.calibration import curve, ramp
-from photo_score.inference.local.frame import Frame
+from photo_score.inference.local.frame import CLIP_HI, CLIP_LO, Frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def _highlights(frame: Frame) -> tuple[float, float, float, float]:
     p30, p70, p90 = _percentiles(hist, (0.3, 0.7, 0.9))
     hi = cv2.threshold(gi, p90 - 0.5, 255, cv2.THRESH_BINARY)[1]
     mid = cv2.inRange(gi, int(p30), int(p70))
-    if p90 >= 250:  # the brightest tenth is itself blown: no texture left to measure
+    if p90 >= CLIP_HI:  # the brightest tenth is itself blown: no texture left to measure
         return clip_any, 0.0, p90, reach
     if not cv2.countNonZero(hi) or not cv2.countNonZero(mid):
         return clip_any, 1.0, p90, reach
@@ -85,8 +85,8 @@ def _highlights(frame: Frame) -> tuple[float, float, float, float]:
 def measure_exposure(frame: Frame) -> ExposureReport:
     hist = cv2.calcHist([frame.gray8], [0], None, [256], [0, 256]).ravel()
     n = max(float(hist.sum()), 1.0)
-    clip_hi = float(hist[250:].sum()) / n
-    clip_lo = float(hist[:6].sum()) / n
+    clip_hi = float(hist[CLIP_HI:].sum()) / n
+    clip_lo = float(hist[: CLIP_LO + 1].sum()) / n
     (p50,) = _percentiles(hist, (0.5,))
     # The tonal range is the scene's, not the grain's: read on the 384 px frame (an area
     # average) after a 5×5 median, which keeps edges and bright patches but removes what

@@ -19,7 +19,7 @@ F32 = npt.NDArray[np.float32]
 U8 = npt.NDArray[np.uint8]
 
 SMALL_EDGE = 384
-CLIP_HI, CLIP_LO = 250, 5  # luma at the ceiling / floor, as exposure.py counts clipping
+CLIP_HI, CLIP_LO = 250, 5  # luma at the ceiling / floor: clipped, for every module
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photo_score.inference.local.frame import Frame
+from photo_score.inference.local.frame import CLIP_HI, CLIP_LO, Frame
 
 MIN_EDGE = 64
 
@@ -39,7 +39,7 @@ def judge(frame: Frame, noise_sigma: float) -> Judgeability:
         cap = min(cap, 0.05)
     g8 = frame.gray8
     g = g8[:-1, :-1]
-    mid = (g > 5) & (g < 250)
+    mid = (g > CLIP_LO) & (g < CLIP_HI)
     eq = (g8[:-1, 1:] == g) & (g8[1:, :-1] == g) & mid
     n_mid = int(np.count_nonzero(mid))
     flat = float(np.count_nonzero(eq)) / n_mid if n_mid else 0.0

@@ -38,7 +38,6 @@ _SOFT_STEPS = 0.01  # step energy ÷ tile variance below which a tile is soft, n
 class SharpnessMap:
     ratio: F32  # per-tile re-blur ratio (NaN where too few edges)
     weight: F32  # per-tile excess edge energy
-    global_ratio: float
     buried: npt.NDArray[np.bool_]  # judged tiles whose detail is under the grain (sharpness_map)
 
 
@@ -132,9 +131,7 @@ def sharpness_map(frame: Frame, noise_sigma: float, blockiness: float) -> Sharpn
     judged = (std > _MIN_STD) & (clip_share <= _MAX_CLIPPED)
     ratio = np.where(judged, np.clip(r, 0.0, 1.0), np.nan).astype(np.float32)
     weight = np.where(judged, eft, 0.0).astype(np.float32)
-    tot_f = float(weight.sum())
-    glob = float(np.nansum(ratio * weight)) / tot_f if tot_f > 0 else float("nan")
-    return SharpnessMap(ratio, weight, glob, buried & judged)
+    return SharpnessMap(ratio, weight, buried & judged)
 
 
 _ANGLES = tuple(i * 22.5 for i in range(8))

@@ -152,8 +152,6 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     # 15 px on four photos).
     streak = ramp(m_idx, 0.15, 0.35) * (w_dir / 0.3)
     score = min(score, s_dir + 0.15 + 0.85 * (1.0 - streak))
-    # Heavy JPEG quantisation replaces fine detail with flat 8×8 tiles; a visibly blocky
-    # frame is not crisp however hard its block edges are.
     if subject.kind == "face" and sub is not None and best - sub > 0.15:
         score = min(score, s_sub)  # focus missed the face: the background is the sharp part
     # Blur (motion or defocus) is judged before the JPEG cap: blocks are not a focus error.
@@ -161,6 +159,8 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     # blocks the verdict needs a clearly lower reading (nokia_n70 at quality 5 read 0.53
     # with its subject in place: blocks, not a missed focus).
     blurred = score < 0.55 - 0.2 * ramp(noise.blockiness, 0.9, 7.5)
+    # Heavy JPEG quantisation replaces fine detail with flat 8×8 tiles; a visibly blocky
+    # frame is not crisp however hard its block edges are.
     cap = block_ceiling(noise.blockiness)
     block_cap = cap if cap < score else None
     score = min(score, cap)
