@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
-from photo_score.inference.local import LocalAnalyzer
+from photo_score.inference.local import LocalAnalyzer, faces
 from photo_score.ingest.prepared import PreparedPhoto
 from tests.inference.local import degrade as d
 
@@ -55,3 +56,23 @@ def test_painted_closed_eyes_score_lower(analyzer: LocalAnalyzer, load: Loader, 
     assert e_open is not None
     assert e_closed is not None
     assert e_closed < e_open - 0.05, (e_open, e_closed)
+
+
+def test_cascades_search_only_near_skin() -> None:
+    """Texture far from any skin-toned pixel is flattened before the cascades run (it
+    cannot hold a face that passes the skin check, and it is where Haar spends its time);
+    a face's surroundings within reach of skin are searched as they are."""
+    rng = np.random.default_rng(3)
+    gray = rng.integers(0, 256, (120, 160), dtype=np.uint8)
+    mask = np.zeros_like(gray)
+    mask[50:70, 70:90] = 255
+    out = faces._search_frame(gray, mask)
+    reach = faces._SKIN_REACH
+    near = (slice(50 - reach, 70 + reach), slice(70 - reach, 90 + reach))
+    assert np.array_equal(out[near], gray[near])
+    far = np.ones(gray.shape, bool)
+    far[50 - reach - 1 : 70 + reach + 1, 70 - reach - 1 : 90 + reach + 1] = False
+    assert np.unique(out[far]).size == 1
+    assert abs(int(out[0, 0]) - int(gray.mean())) <= 1
+    # Monochrome frames have no skin mask: searched whole.
+    assert faces._search_frame(gray, None) is gray

@@ -4,9 +4,11 @@ Haar is the costliest step of the analyzer (15–60 ms on a 384 px frame here), 
 skipped when the frame holds no skin-tone pixels (YCrCb box, a classic prior; monochrome
 frames are always searched) and runs with a coarse 1.2 scale step. The profile cascade
 (both directions, by mirroring) runs only when no frontal face was found and ≥ 5% of the
-frame is skin-toned. In colour frames a box must also show skin (see ``_is_face``).
-Region-gated search was tried and dropped: skin blobs in crowds and
-on stone merge unpredictably and lost the small face in messi5.jpg.
+frame is skin-toned. In colour frames a box must also show skin (see ``_is_face``), so
+the cascades search a copy in which everything farther than 12 px from skin is flattened
+to grey (see ``_search_frame``). Region-gated search (cropping to skin blobs) was tried
+and dropped: skin blobs in crowds and on stone merge unpredictably and lost the small
+face in messi5.jpg.
 
 Eyes: for each face, the eye cascade runs on the upper half of the face at a fixed
 96 px face width, and a pixel test looks for a dark pupil/iris blob in each expected eye
@@ -103,6 +105,27 @@ def _inner_skin(mask: U8, box: tuple[int, int, int, int]) -> float:
     return float(inner.mean()) / 255.0 if inner.size else 0.0
 
 
+_SKIN_REACH = 12  # px on the detector frame: brows, eyes and hair a face window needs
+
+
+def _search_frame(gray: U8, mask: U8 | None) -> U8:
+    """The frame the cascades search: far from any skin-toned pixel, flat grey.
+
+    A box there could never pass ``_is_face`` (its centre must be 20% skin), but Haar
+    still spends most of its time on such windows: textured stone, foliage and fabric
+    pass the cascades' early stages. Flat, they are rejected at the first stage. On the
+    bench's real photos this cut the frontal pass from 498 to 318 ms in all (−36%) with
+    the same faces found (a box moves by 1–2 px at most on a large face); the reach
+    keeps a face's brows, eyes and the rim of its window, which are not skin-toned.
+    """
+    if mask is None:
+        return gray
+    near = cv2.dilate(mask, np.ones((2 * _SKIN_REACH + 1,) * 2, np.uint8))
+    out = gray.copy()
+    out[near == 0] = int(cv2.mean(gray)[0])
+    return out
+
+
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     x0, y0 = max(a[0], b[0]), max(a[1], b[1])
     x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
@@ -158,12 +181,13 @@ def detect_faces(frame: Frame) -> list[Face]:
     # Tried and not kept (1.2): a 320 px search (−28% CPU) and a 1.25 step. The first
     # lost messi5's face once its eyelids were painted over the box it found, the
     # second lost messi5's face outright.
-    raw = [(box, "frontal") for box in _detect(small, "frontal") if _is_face(mask, box)]
+    search = _search_frame(small, mask)
+    raw = [(box, "frontal") for box in _detect(search, "frontal") if _is_face(mask, box)]
     if not raw and skin >= 0.05:
         # Profiles are searched at 2/3 scale (faces ≥ ~7% of the long edge) to halve cost.
         f = 2.0 / 3.0
         low = np.asarray(
-            cv2.resize(small, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), np.uint8
+            cv2.resize(search, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), np.uint8
         )
         raw = [
             ((round(x / f), round(y / f), round(w / f), round(h / f)), "profile")
