@@ -184,8 +184,11 @@ def detect_faces(frame: Frame) -> list[Face]:
     search = _search_frame(small, mask)
     raw = [(box, "frontal") for box in _detect(search, "frontal") if _is_face(mask, box)]
     if not raw and skin >= 0.05:
-        # Profiles are searched at 2/3 scale (faces ≥ ~7% of the long edge) to halve cost.
-        f = 2.0 / 3.0
+        # Profiles are searched at 1/2 scale (faces ≥ ~11% of the long edge): both
+        # directions at 2/3 scale cost more than the frontal pass (438 against 378 ms over
+        # the bench's photos), 1/2 halves that, and a side face smaller than that is rarely
+        # the subject (the saliency subject still finds the person).
+        f = 0.5
         low = np.asarray(
             cv2.resize(search, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), np.uint8
         )
