@@ -15,6 +15,7 @@ import pytest
 
 from photo_score.inference.local import LocalAnalyzer
 from photo_score.ingest.prepared import PreparedPhoto
+from photo_score.models import PhotoMetadata
 from tests.inference.local import degrade as d
 
 Loader = Callable[[str], PreparedPhoto]
@@ -142,6 +143,44 @@ def test_tilt_estimate_follows_the_rotation(
         comps.append(res.attributes["composition"])
     assert all(a > b for a, b in itertools.pairwise(comps)), comps
     assert "tilted" in res.features["technical_issues"]
+
+
+@pytest.mark.parametrize("name", ["iphone6_leuven_a.jpg", "nokia_n70.jpg"])
+def test_receding_facades_are_not_a_tilt(analyzer: LocalAnalyzer, load: Loader, name: str) -> None:
+    """A façade seen at an angle recedes at a slope (leuven_a's gables ~4.5°, nokia_n70's
+    roofline ~9.5°) while the verticals stay true: the camera was level. Until 1.7 the
+    slope was read as the tilt (1.4° and 8.2°), so turning the frame towards it "levelled"
+    it and raised its composition. Turned for real, the verticals follow."""
+    p = load(name)
+    base = analyzer.analyze(d.variant(p, d.tilt(p.preview, 0.0), "t0"))
+    assert abs(base.measurements.get("tilt_deg", 0.0)) < 0.7
+    comps = [base.attributes["composition"]]
+    for deg in (2.0, 4.0, 8.0):
+        res = analyzer.analyze(d.variant(p, d.tilt(p.preview, deg), f"t{deg}"))
+        assert res.measurements["tilt_deg"] == pytest.approx(-deg, abs=1.0), deg
+        comps.append(res.attributes["composition"])
+    if name == "iphone6_leuven_a.jpg":  # nokia_n70's placement and clutter swing with the crop
+        assert all(a > b for a, b in itertools.pairwise(comps)), comps
+
+
+def test_verticals_decide_against_a_sloping_roofline(analyzer: LocalAnalyzer) -> None:
+    """Drawn: level walls (vertical edges near the centre) under eaves receding at 9°."""
+    h, w = 600, 800
+    img = np.full((h, w, 3), 200, np.uint8)
+    rng = np.random.default_rng(5)
+    for x in range(220, 600, 60):  # window columns: vertical edges
+        img[150:560, x : x + 24] = 70
+    slope = np.tan(np.radians(9.0))
+    for y0 in (60, 100, 130):  # eaves and cornices, strong and long
+        for x in range(w):
+            y = int(y0 + slope * x)
+            img[y : y + 6, x] = 30
+    img = np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8)
+    p = PreparedPhoto("facade", "facade", PhotoMetadata(), img)
+    level = analyzer.analyze(p)
+    assert abs(level.measurements.get("tilt_deg", 0.0)) < 1.0, level.measurements
+    turned = analyzer.analyze(d.variant(p, d.tilt(img, 3.0), "t3"))
+    assert turned.measurements["tilt_deg"] == pytest.approx(-3.0, abs=1.0)
 
 
 def test_no_level_structure_gives_a_neutral_tilt(analyzer: LocalAnalyzer, load: Loader) -> None:
