@@ -1,6 +1,6 @@
 """Faces and eyes with OpenCV's bundled Haar cascades (no download, no extra wheel).
 
-Haar is the costliest step of the analyzer (15–60 ms on a 384 px frame here), so it is
+Haar is the costliest step of the analyzer (median 24 ms, up to ~60, on a 384 px frame here), so it is
 skipped when the frame holds no skin-tone pixels (YCrCb box, a classic prior; monochrome
 frames are always searched) and runs with a coarse 1.2 scale step. The profile cascade
 (both directions, by mirroring) runs only when no frontal face was found and ≥ 5% of the
