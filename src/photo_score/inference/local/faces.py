@@ -1,14 +1,14 @@
 """Faces and eyes with OpenCV's bundled Haar cascades (no download, no extra wheel).
 
-Haar is the costliest step of the analyzer (median 24 ms, up to ~60, on a 384 px frame here), so it is
-skipped when the frame holds no skin-tone pixels (YCrCb box, a classic prior; monochrome
-frames are always searched) and runs with a coarse 1.2 scale step. The profile cascade
-(both directions, by mirroring) runs only when no frontal face was found and ≥ 5% of the
-frame is skin-toned. In colour frames a box must also show skin (see ``_is_face``), so
-the cascades search a copy in which everything farther than 12 px from skin is flattened
-to grey (see ``_search_frame``). Region-gated search (cropping to skin blobs) was tried
-and dropped: skin blobs in crowds and on stone merge unpredictably and lost the small
-face in messi5.jpg.
+Haar is the costliest step of the analyzer (median 24 ms, up to ~60, on a 384 px frame
+here), so it is skipped when the frame holds no skin-tone pixels (YCrCb box, a classic
+prior; monochrome frames are always searched) and runs with a coarse 1.2 scale step. The
+profile cascade (both directions, by mirroring, at half scale) runs only when no frontal
+face was found and ≥ 5% of the frame is skin-toned. In colour frames a box must also show
+skin (see ``_is_face``), so the cascades search a copy in which everything farther than
+12 px from skin is flattened to grey (see ``_search_frame``). Region-gated search
+(cropping to skin blobs) was tried and dropped: skin blobs in crowds and on stone merge
+unpredictably and lost the small face in messi5.jpg.
 
 Eyes: for each face, the eye cascade runs on the upper half of the face at a fixed
 96 px face width, and a pixel test looks for a dark pupil/iris blob in each expected eye
