@@ -183,6 +183,25 @@ def test_verticals_decide_against_a_sloping_roofline(analyzer: LocalAnalyzer) ->
     assert turned.measurements["tilt_deg"] == pytest.approx(-3.0, abs=1.0)
 
 
+@pytest.mark.parametrize(
+    "name", ["iphone6_leuven_a.jpg", "olympus_c2000z_board.jpg", "canon_400d_storm.jpg"]
+)
+def test_a_scene_turned_far_is_still_tilted(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    """Past 10° a line family is more often a diagonal than a crooked camera, so the tilt
+    verdict fades there, but not when the whole scene is plainly turned: a street whose
+    horizontals and verticals turned alike, or a sea horizon. Until 1.7 a 16° turn of
+    leuven_a scored 0.90 on composition against 0.78 level."""
+    p = load(name)
+    level = analyzer.analyze(d.variant(p, d.tilt(p.preview, 0.0), "t0"))
+    for deg in (12.0, 16.0):
+        res = analyzer.analyze(d.variant(p, d.tilt(p.preview, deg), f"t{deg}"))
+        assert res.measurements["tilt_confidence"] >= 0.5, (deg, res.measurements)
+        assert res.attributes["composition"] < level.attributes["composition"] - 0.05, deg
+        assert "tilted" in res.features["technical_issues"]
+
+
 def test_no_level_structure_gives_a_neutral_tilt(analyzer: LocalAnalyzer, load: Loader) -> None:
     """Wood grain has no horizon: no tilt is reported and turning it costs nothing."""
     p = load("minolta_z5_wood.jpg")
