@@ -102,7 +102,7 @@ def _tilt(gray: np.ndarray) -> tuple[float, float, bool]:
     # Roll, plainly: horizontals and verticals turned alike (a street or a room turned as
     # a whole), or one overwhelming horizon. Either way the camera is tilted however far
     # it goes, so tilt_confidence does not fade it out as a likely diagonal. Without this
-    # a frame turned 16–20° scored as well as the level one (leuven_a: composition 0.78
+    # a frame turned 16–20° scored as well as the level one (leuven_a: composition 0.75
     # level, 0.63 at 8°, 0.90 at 16°).
     th, h_agree = _family(dev, wts, ~vert, total)
     agree = float(wts[np.abs(dev - t) <= 1.0].sum()) / total
