@@ -364,3 +364,14 @@ def test_grain_is_not_highlight_detail(analyzer: LocalAnalyzer, load: Loader, na
     ref = analyzer.analyze(p).attributes["exposure_balance"]
     noisy = analyzer.analyze(d.variant(p, d.noise(p.preview, 6.0), "n6"))
     assert abs(noisy.attributes["exposure_balance"] - ref) <= 0.02, (ref, noisy.attributes)
+
+
+def test_a_blown_subject_does_not_read_sharper(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """canon_rebel_t6's brass medallion blows out at +0.75 EV. Until 1.7 its blown tiles
+    were dropped whole, which left the sharper rest of the subject to speak for it:
+    sharpness rose from 0.93 to 0.97. Now the clip edges are left out and the rest of
+    each tile is judged."""
+    p = load("canon_rebel_t6.jpg")
+    ref = analyzer.analyze(p).attributes["sharpness"]
+    bright = analyzer.analyze(d.variant(p, d.exposure(p.preview, 0.75), "e+0.75"))
+    assert bright.attributes["sharpness"] <= ref + 0.02, (ref, bright.attributes)
