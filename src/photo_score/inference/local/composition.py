@@ -109,7 +109,10 @@ def _tilt(gray: np.ndarray) -> tuple[float, float, bool]:
     near_h, near_v = abs(t - th) <= _ROLL_SPREAD, abs(t - tv) <= _ROLL_SPREAD
     crossed = min(h_agree, v_agree) >= _ROLL_SUPPORT and near_h and near_v
     horizon = h_agree >= _ROLL_HORIZON and near_h
-    return t, agree, crossed or horizon
+    # Strong verticals with no horizontal family to argue: a façade or a room's corners
+    # turned (casio_qvr51_large). Leaning grass stays under the bar (≤ 0.064).
+    upright = v_agree >= _ROLL_VERTICALS and h_agree < _ROLL_SUPPORT and near_v
+    return t, agree, crossed or horizon or upright
 
 
 _VERTICAL_SUPPORT = 0.03  # share of the oriented weight within 1° of the vertical mode
@@ -117,6 +120,7 @@ _VERTICAL_MAX = 10.0
 _ROLL_SUPPORT = 0.02  # each family, to call it roll when they agree
 _ROLL_SPREAD = 1.5  # degrees from the tilt to each family's mode
 _ROLL_HORIZON = 0.3  # one family this dominant is a horizon (a seascape), not a diagonal
+_ROLL_VERTICALS = 0.075  # verticals this plentiful, alone, are the camera's roll
 
 
 def _family(
