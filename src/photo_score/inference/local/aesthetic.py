@@ -18,10 +18,10 @@ from photo_score.inference.local.faces import Face
 from photo_score.inference.local.subject import Subject
 from photo_score.inference.local.technical import SharpnessReport
 
-# Strictly increasing to the end (1.0 → 1.0): a flat top made every raw value above 0.9
-# read 0.92, so a tilt or any other loss on an already strong photo did not register.
 _PERSON_PER_FACE = 6.0  # person area ÷ face-box area, a head-and-shoulders framing
 
+# Strictly increasing to the end (1.0 → 1.0): a flat top made every raw value above 0.9
+# read 0.92, so a tilt or any other loss on an already strong photo did not register.
 _SPREAD_X = [0.2, 0.45, 0.6, 0.75, 0.9, 1.0]
 _SPREAD_Y = [0.05, 0.3, 0.5, 0.72, 0.92, 1.0]
 

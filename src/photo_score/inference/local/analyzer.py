@@ -54,7 +54,7 @@ class LocalAnalyzer(Analyzer):
     def analyze(self, photo: PreparedPhoto) -> AnalysisResult:
         height, width = photo.preview.shape[:2]
         if _unmeasurable(width, height):
-            return self._unmeasurable(photo, width, height)
+            return self._not_measured(photo, width, height)
         frame = make_frame(photo.preview, photo.reduced(SMALL_EDGE))
         noise = measure_noise(frame)
         verdict = judge(frame, noise.sigma)
@@ -103,7 +103,7 @@ class LocalAnalyzer(Analyzer):
             confidence=round(confidence, 3),
         )
 
-    def _unmeasurable(self, photo: PreparedPhoto, width: int, height: int) -> AnalysisResult:
+    def _not_measured(self, photo: PreparedPhoto, width: int, height: int) -> AnalysisResult:
         """A frame too small to measure anything on (an icon, a sliver): every attribute is
         0 and every note says why, so it ranks last and nobody reads the 0 as a verdict on
         its sharpness or its composition. Until 1.6 these frames crashed the analyzer."""

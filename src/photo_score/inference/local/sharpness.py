@@ -74,18 +74,19 @@ def _tile_energy(
         diff = cv2.absdiff(pad[_TAPS : h - 1 + _TAPS, :], pad[: h - 1, :])
     ef: F32 = frame.dx2 if axis == 1 else frame.dy2
     eb: F32 = np.asarray(cv2.multiply(diff, diff, scale=1.0 / (_TAPS * _TAPS)), np.float32)
-    if cv2.countNonZero(frame.clipped):
+    clipped = cv2.countNonZero(frame.clipped) > 0
+    if clipped or drop_grid:
+        ef = ef.copy()  # the frame's own energies are shared; only this view drops steps
+    if clipped:
         # A step into a clipped area is the clip's edge, not the scene's: keep neither
         # energy where the re-blur window touches a clipped pixel (see sharpness_map).
         k = np.ones((1, _TAPS + 1) if axis == 1 else (_TAPS + 1, 1), np.uint8)
         near = cv2.dilate(frame.clipped, k, anchor=(half, 0) if axis == 1 else (0, half))
         near = near[:h, : w - 1] if axis == 1 else near[: h - 1, :w]
-        ef = ef.copy()
         touched = near.view(np.bool_)  # 0/255 bytes: a free boolean view
         np.copyto(ef, 0.0, where=touched)
         np.copyto(eb, 0.0, where=touched)
     if drop_grid:
-        ef = ef.copy()  # the frame's own energies are shared; only this view drops the grid
         phase = grid_phase(d, axis)
         if axis == 1:
             ef[:, phase::8] = 0.0
