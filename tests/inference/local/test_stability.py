@@ -382,3 +382,30 @@ def test_a_blown_subject_does_not_read_sharper(analyzer: LocalAnalyzer, load: Lo
     ref = analyzer.analyze(p).attributes["sharpness"]
     bright = analyzer.analyze(d.variant(p, d.exposure(p.preview, 0.75), "e+0.75"))
     assert bright.attributes["sharpness"] <= ref + 0.02, (ref, bright.attributes)
+
+
+def test_a_blown_background_is_not_bokeh(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """At +1.5 EV most of xiaomi's background clips. Until 1.8 what was left of those
+    tiles beside the clip (the soft roll-off into it) was read as background blur: the
+    subject came out 18× sharper than its background, depth of field "shallow", and
+    subject strength rose from 0.56 to 0.73."""
+    p = load("xiaomi.heic")
+    ref = analyzer.analyze(p)
+    blown = analyzer.analyze(d.variant(p, d.exposure(p.preview, 1.5), "e+1.5"))
+    assert blown.features["depth_of_field"] == ref.features["depth_of_field"] == "deep"
+    assert blown.measurements["subject_background_sharpness"] < 2.0, blown.measurements
+    assert blown.attributes["subject_strength"] <= ref.attributes["subject_strength"] + 0.03
+
+
+@pytest.mark.parametrize(("ev", "ceiling"), [(-5.0, 0.2), (2.25, 0.3)])
+def test_a_frame_far_off_scores_low_on_exposure(
+    analyzer: LocalAnalyzer, load: Loader, ev: float, ceiling: float
+) -> None:
+    """The blinds five stops under (nearly black) or 2.25 over (a colour channel blown on
+    97% of the frame, luma not yet white). Until 1.8 the blend's mean term held such
+    frames at 0.31 and 0.51: a frame with one ruinous fault kept half its score. The
+    original still scores above 0.9."""
+    p = load("canon_350d_blinds.jpg")
+    assert analyzer.analyze(p).attributes["exposure_balance"] > 0.9
+    off = analyzer.analyze(d.variant(p, d.exposure(p.preview, ev), f"e{ev}"))
+    assert off.attributes["exposure_balance"] < ceiling, off.attributes

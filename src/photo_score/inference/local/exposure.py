@@ -161,9 +161,15 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # white yet) and loss of texture in the brightest tones. Both count only where the
     # highlights are bright, and both enter the min-weighted blend, so new clipping from
     # a brighter exposure outweighs a median that moved towards the middle.
-    s_any = curve(clip_any, [0.005, 0.05, 0.15, 0.4, 1.0], [1.0, 0.88, 0.75, 0.6, 0.4])
+    # Gentle up to 40% (a real blown sky reaches 34% here), steep beyond: until 1.8 the
+    # curve ended at 0.4, and a frame with a channel blown almost everywhere but luma
+    # still below white (the blinds at +2.25 EV: 97%) kept an exposure score of 0.51.
+    s_any = curve(clip_any, [0.005, 0.05, 0.15, 0.4, 0.7, 1.0], [1.0, 0.88, 0.75, 0.6, 0.3, 0.1])
     bright = curve(p90, [170, 200, 240], [0.0, 0.5, 1.0])
     s_detail = 1.0 - bright * (1.0 - curve(detail, [0.03, 0.1, 0.25, 0.6], [0.2, 0.5, 0.8, 1.0]))
     parts = (mid, top, bottom, s_hi, s_lo, s_head, s_foot, s_any, s_detail)
-    score = 0.65 * min(parts) + 0.35 * float(np.mean(parts))
+    # Weighted geometric, not arithmetic (until 1.8: 0.65·min + 0.35·mean): the same for a
+    # good frame, but the mean term no longer holds a frame with one ruinous fault at a
+    # third of the scale (the blinds at −5 EV, nearly black, scored 0.31; now 0.13).
+    score = min(parts) ** 0.65 * float(np.mean(parts)) ** 0.35
     return ExposureReport(clip_hi, clip_lo, p1, p50, p99, mean, key, score, clip_any, detail)

@@ -39,6 +39,7 @@ class SharpnessMap:
     ratio: F32  # per-tile re-blur ratio (NaN where too few edges)
     weight: F32  # per-tile excess edge energy
     buried: npt.NDArray[np.bool_]  # judged tiles whose detail is under the grain (sharpness_map)
+    clipped: F32  # per-tile share of clipped pixels
 
 
 def grid_phase(d: F32, axis: int) -> int:
@@ -146,7 +147,7 @@ def sharpness_map(frame: Frame, noise_sigma: float, blockiness: float) -> Sharpn
     judged = (std > _MIN_STD) & (clip_share <= _MAX_CLIPPED)
     ratio = np.where(judged, np.clip(r, 0.0, 1.0), np.nan).astype(np.float32)
     weight = np.where(judged, eft, 0.0).astype(np.float32)
-    return SharpnessMap(ratio, weight, buried & judged)
+    return SharpnessMap(ratio, weight, buried & judged, clip_share.astype(np.float32))
 
 
 _ANGLES = tuple(i * 22.5 for i in range(8))

@@ -66,6 +66,7 @@ def _wmean(ratio: np.ndarray, weight: np.ndarray) -> float | None:
     return float((ratio[ok] * weight[ok]).sum() / weight[ok].sum())
 
 
+_BG_MAX_CLIPPED = 0.1  # a background tile more clipped than this says nothing about focus
 _DIRECTION_EDGE = 512  # long edge of the copy the directional profile is read on
 _MIN_CROP = 64  # a subject crop smaller than this (px at 512) is too small for 8 directions
 
@@ -102,8 +103,10 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
         outside[rs, cs] = False
     # Background: the unweighted median of structured tiles outside the subject, so a
     # few sharp edges around the subject do not hide a blurred backdrop (bokeh).
-    # Tiles whose detail is buried under grain say nothing about background blur.
-    bg_tiles = ratio[outside & valid & ~smap.buried]
+    # Tiles whose detail is buried under grain say nothing about background blur, nor do
+    # partly clipped ones: what is left of them beside the clip is the soft roll-off into
+    # it, so a blown background read as bokeh (xiaomi at +1.5 EV: depth 0.43 → 0.95).
+    bg_tiles = ratio[outside & valid & ~smap.buried & (smap.clipped <= _BG_MAX_CLIPPED)]
     bg = float(np.median(bg_tiles)) if bg_tiles.size >= 3 else None
     subject_ratio = sub if sub is not None else best
     # Directions on the subject crop of a 512 px copy (whole frame if the crop is small).
