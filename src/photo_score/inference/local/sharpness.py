@@ -147,7 +147,7 @@ def sharpness_map(frame: Frame, noise_sigma: float, blockiness: float) -> Sharpn
     judged = (std > _MIN_STD) & (clip_share <= _MAX_CLIPPED)
     ratio = np.where(judged, np.clip(r, 0.0, 1.0), np.nan).astype(np.float32)
     weight = np.where(judged, eft, 0.0).astype(np.float32)
-    return SharpnessMap(ratio, weight, buried & judged, clip_share.astype(np.float32))
+    return SharpnessMap(ratio, weight, buried & judged, clip_share)
 
 
 _ANGLES = tuple(i * 22.5 for i in range(8))
