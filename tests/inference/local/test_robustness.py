@@ -218,3 +218,15 @@ def test_read_only_preview_is_not_modified(analyzer: LocalAnalyzer, load: Loader
     assert not p.preview.flags.writeable
     analyzer.analyze(p)
     assert np.array_equal(before, p.preview)
+
+
+def test_a_frame_too_small_to_measure_claims_nothing_about_its_content(
+    analyzer: LocalAnalyzer,
+) -> None:
+    """Until 1.8 an icon's features said "no people" and "no technical issues", which the
+    personality statistics counted as a clean photo with nobody in it."""
+    res = analyzer.analyze(_photo(np.full((8, 8, 3), 128, np.uint8)))
+    assert "human_presence" not in res.features
+    assert "technical_issues" not in res.features
+    known = {k: v for k, v in res.features.items() if k != "faces"}
+    assert set(known.values()) == {"unknown"}, res.features

@@ -17,7 +17,7 @@ from photo_score.inference.local.color import measure_colour
 from photo_score.inference.local.composition import measure_composition
 from photo_score.inference.local.exposure import measure_exposure
 from photo_score.inference.local.faces import detect_faces
-from photo_score.inference.local.features import build_features
+from photo_score.inference.local.features import build_features, unmeasured_features
 from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.judge import judge
 from photo_score.inference.local.noise import measure_noise
@@ -123,17 +123,7 @@ class LocalAnalyzer(Analyzer):
             model=self.model,
             version=self.version,
             attributes=dict.fromkeys(ATTRIBUTES, 0.0),
-            features={
-                "scene_type": "unknown",
-                "main_subject": "unknown",
-                "subject_position": "unknown",
-                "depth_of_field": "unknown",
-                "motion": "unknown",
-                "human_presence": "none",
-                "time_of_day": "unknown",
-                "technical_issues": ["none"],
-                "faces": [],
-            },
+            features=unmeasured_features(),
             measurements={"width_px": float(width), "height_px": float(height)},
             notes=notes,
             confidence=0.0,

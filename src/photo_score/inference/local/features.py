@@ -151,3 +151,21 @@ def build_features(
             for f in faces
         ],
     }
+
+
+def unmeasured_features() -> dict[str, Any]:
+    """The features of a frame too small to measure: only what is known, that nothing is.
+
+    Categorical keys with an "unknown" level say so; the rest (people, issues, lighting,
+    palette, background) are left out rather than answered: "none" would tell the
+    personality statistics that an icon is a clean photo with nobody in it.
+    """
+    return {
+        "scene_type": "unknown",
+        "main_subject": "unknown",
+        "subject_position": "unknown",
+        "depth_of_field": "unknown",
+        "motion": "unknown",
+        "time_of_day": "unknown",
+        "faces": [],
+    }
