@@ -74,6 +74,23 @@ def test_under_and_over_exposure_lower_exposure_balance(
         assert worse < base - 0.1, (ev, base, worse)
 
 
+def test_a_pale_scene_exposed_bright_beats_its_meter_grey_copy(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """Pale wood with no dark tones in it (p1 70%, p50 82%, p99 89%, nothing clipped) is
+    rightly bright; a meter would render it grey a stop down. Judged as a normal frame
+    it was "washed out" (0.51) and its grey copy won (0.67). Clipping still costs."""
+    p = load("minolta_z5_wood.jpg")
+    base = analyzer.analyze(p)
+    grey = analyzer.analyze(d.variant(p, d.exposure(p.preview, -1.0), "ev-1"))
+    blown = analyzer.analyze(d.variant(p, d.exposure(p.preview, 0.75), "ev0.75"))
+    assert base.features["exposure_key"] == "high-key"
+    assert "pale scene" in base.notes["exposure_balance"]
+    assert "washed out" not in base.notes["exposure_balance"]
+    assert base.attributes["exposure_balance"] > grey.attributes["exposure_balance"] + 0.1
+    assert blown.attributes["exposure_balance"] < 0.2
+
+
 @pytest.mark.parametrize("name", PHOTOS)
 def test_heavy_jpeg_lowers_noise_level(analyzer: LocalAnalyzer, load: Loader, name: str) -> None:
     p = load(name)

@@ -8,12 +8,14 @@ frame's ceiling (clipped colour and detail even where luma is not white) and the
 texture in the brightest tones both weigh in the min-weighted blend. Intent: a frame
 whose median is dark but whose brightest 1% still reach near-white is read as low-key
 (dark by choice, highlights intact); a bright median with real dark tones and little
-clipping is high-key. Both keep a good mid-tone score; an underexposed copy of a low-key
-frame loses its bright end and so is still caught. A dark frame whose few bright accents
-have a colour channel blown is not low-key by intent. Highlight reach is strict: the
-brightest 1% stopping near 65–70% of white is a stop short, not a style. The clipping,
-headroom, shadow-reach and median rules keep falling all the way to a fully blown frame
-(no floor), so pushing an already blown frame further never reads as no change.
+clipping is high-key, and so is a pale scene (snow, fog, white wood: bright, narrow,
+short of white), which has no dark tones to show. Both keep a good mid-tone score; an
+underexposed copy of a low-key frame loses its bright end and so is still caught. A
+dark frame whose few bright accents have a colour channel blown is not low-key by
+intent. Highlight reach is strict: the brightest 1% stopping near 65–70% of white is a
+stop short, not a style. The clipping, headroom, shadow-reach and median rules keep
+falling all the way to a fully blown frame (no floor), so pushing an already blown frame
+further never reads as no change.
 """
 
 from __future__ import annotations
@@ -122,6 +124,18 @@ def measure_exposure(frame: Frame) -> ExposureReport:
         * ramp(clip_hi, 0.1, 0.06)
         * ramp(clip_any, 0.2, 0.1)
     )
+    # A pale scene (snow, fog, white wood) has no dark tones to show: its tones belong
+    # high and close together, short of the ceiling. A meter renders it grey (the
+    # classic −1 EV snow), and judged as a normal frame the grey copy won (minolta_z5_wood:
+    # 0.51 as shot against 0.67 a stop down). Bright, narrow, nothing piled up at white.
+    pale_w = (
+        ramp(p50, 170.0, 190.0)
+        * ramp(p99, 242.0, 232.0)
+        * ramp(p99 - p1, 90.0, 60.0)
+        * ramp(clip_hi, 0.01, 0.003)
+        * ramp(clip_any, 0.05, 0.02)
+    )
+    high_w = max(high_w, pale_w)
     low_key, high_key = low_w >= 0.5, high_w >= 0.5
     key = "low-key" if low_key else "high-key" if high_key else "normal"
 
@@ -146,6 +160,7 @@ def measure_exposure(frame: Frame) -> ExposureReport:
         [0.05, 0.25, 0.45, 0.65, 0.9, 1.0],
     )
     bottom = curve(p1, [60, 110, 160, 210, 255], [1.0, 0.85, 0.5, 0.2, 0.05])
+    bottom += pale_w * max(0.0, 0.85 - bottom)  # no darks to show is not washed out
     s_hi = curve(clip_hi, [0.003, 0.02, 0.06, 0.15, 0.35, 1.0], [1.0, 0.85, 0.55, 0.25, 0.05, 0.0])
     s_lo_plain = curve(clip_lo, [0.02, 0.08, 0.2, 0.4, 0.7], [1.0, 0.85, 0.55, 0.25, 0.05])
     s_lo_key = curve(clip_lo, [0.06, 0.15, 0.3, 0.5, 0.8], [1.0, 0.85, 0.55, 0.25, 0.05])
