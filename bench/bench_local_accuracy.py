@@ -169,7 +169,9 @@ def main() -> None:
         help="the held-out photos (scripts/fetch_photos.py --holdout), never tuned on",
     )
     ap.add_argument("--bursts-per-photo", type=int, default=4)
-    ap.add_argument("--verbose", action="store_true", help="print every failed pair")
+    ap.add_argument(
+        "--verbose", action="store_true", help="print every failed pair, burst and severity run"
+    )
     args = ap.parse_args()
     cv2.setNumThreads(1)
     folder = args.photos or (holdout_photo_folder() if args.holdout else real_photo_folder())
@@ -207,6 +209,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     failures: list[str] = []
+    mono_fail: list[str] = []
     totals = {"pairs": 0, "attr": 0, "final": 0}
     tilt_pairs: list[tuple[str, bool]] = []  # (photo, both lower) for the split below
     for dname, (fn, sevs, attr) in DEGRADATIONS.items():
@@ -233,8 +236,17 @@ def main() -> None:
                     )
                 a_seq.append(a1[attr])
                 f_seq.append(f1)
-            mono_a += all(x > y for x, y in itertools.pairwise(a_seq))
-            mono_f += all(x > y for x, y in itertools.pairwise(f_seq))
+            ma = all(x > y for x, y in itertools.pairwise(a_seq))
+            mf = all(x > y for x, y in itertools.pairwise(f_seq))
+            mono_a += ma
+            mono_f += mf
+            if not (ma and mf):
+                mono_fail.append(
+                    f"{dname} {photo.image_id}: {attr} "
+                    + " → ".join(f"{x:.3f}" for x in a_seq)
+                    + "; final "
+                    + " → ".join(f"{x:.1f}" for x in f_seq)
+                )
         totals["pairs"] += n_pairs
         totals["attr"] += ok_attr
         totals["final"] += ok_final
@@ -351,11 +363,14 @@ def main() -> None:
             f"  {label:<18} median {statistics.median(ts):6.1f}  "
             f"mean {statistics.mean(ts):6.1f}  max {max(ts):6.1f}"
         )
-    if failures or burst_fail:
+    if failures or burst_fail or mono_fail:
         print()
-        print(f"failed pairs: {len(failures)}; failed bursts: {len(burst_fail)}")
+        print(
+            f"failed pairs: {len(failures)}; failed bursts: {len(burst_fail)}; "
+            f"not monotonic: {len(mono_fail)}"
+        )
         if args.verbose:
-            for f in failures + burst_fail:
+            for f in failures + burst_fail + mono_fail:
                 print("  " + f)
 
 
