@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from photo_score.inference.local import LocalAnalyzer
+from photo_score.inference.local.color import measure_colour
+from photo_score.inference.local.frame import make_frame
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import ATTRIBUTES
 from tests.inference.local import degrade as d
@@ -146,3 +148,26 @@ def test_technical_defects_lower_visual_appeal(
     for tag, img in (("g4", d.gaussian(p.preview, 4.0)), ("n24", d.noise(p.preview, 24.0))):
         worse = analyzer.analyze(d.variant(p, img, tag)).attributes["visual_appeal"]
         assert worse < base - 0.05, (tag, base, worse)
+
+
+def test_brightening_does_not_lift_visual_appeal(analyzer: LocalAnalyzer, load: Loader) -> None:
+    """Colourfulness and RMS contrast grow with brightness; read as measured, a copy of
+    the elephants ¾ EV brighter (2% of it blown) gained appeal (0.70 → 0.72, and on the
+    burst crop 0.74 → 0.84). Appeal reads them at mid-grey: brightness is exposure's."""
+    p = load("sony_rx100m4_elephants.jpg")
+    base = analyzer.analyze(p)
+    bright = analyzer.analyze(d.variant(p, d.exposure(p.preview, 0.75), "ev0.75"))
+    assert bright.measurements["clip_highlights"] > 0.01  # the premise: brighter, a little blown
+    assert bright.attributes["visual_appeal"] < base.attributes["visual_appeal"]
+
+
+@pytest.mark.parametrize("ev", [-0.5, 0.25])
+def test_colour_and_contrast_at_mid_grey_do_not_move_with_exposure(load: Loader, ev: float) -> None:
+    """Without clipping, an exposure change scales every gamma-encoded value alike; the
+    mid-grey readings must stay put while the raw ones move with it."""
+    p = load("sony_rx100m4_elephants.jpg")
+    base = measure_colour(make_frame(p.preview))
+    moved = measure_colour(make_frame(d.exposure(p.preview, ev)))
+    assert abs(moved.contrast / base.contrast - 1.0) > 0.08  # the premise: raw values move
+    assert moved.contrast_mid == pytest.approx(base.contrast_mid, rel=0.03)
+    assert moved.colourfulness_mid == pytest.approx(base.colourfulness_mid, rel=0.03)

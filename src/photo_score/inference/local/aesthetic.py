@@ -94,9 +94,12 @@ def score_aesthetics(
     if colour.chroma_fraction < 0.05:  # black and white: judge tone, not colour
         colourful = 0.55
     else:
-        colourful = curve(colour.colourfulness, [5, 15, 35, 60, 90], [0.2, 0.35, 0.6, 0.85, 0.95])
+        colourful = curve(
+            colour.colourfulness_mid, [5, 15, 35, 60, 90], [0.2, 0.35, 0.6, 0.85, 0.95]
+        )
     harmony = curve(colour.harmony, [0.4, 0.7, 0.9], [0.3, 0.7, 0.95])
-    contrast = curve(colour.contrast, [10, 25, 45, 65, 90], [0.1, 0.4, 0.85, 1.0, 0.85])
+    # At mid-grey, not as read: exposure is judged once, by its own term below.
+    contrast = curve(colour.contrast_mid, [10, 25, 45, 65, 90], [0.1, 0.4, 0.85, 1.0, 0.85])
     appeal_raw = blend([(colourful, 0.25), (harmony, 0.2), (contrast, 0.3), (exposure.score, 0.25)])
     # Technical defects are unappealing too: a blurred, grainy, blocky or blown-out copy
     # must not win on appeal because brightening or smoothing lifted contrast or colour.

@@ -5,6 +5,13 @@ Colourfulness: Hasler & Süsstrunk (2003), M = σ_rgyb + 0.3·μ_rgyb on 8-bit R
 saturation-weighted hue mass sits in at most two 60° arcs (a monochromatic, analogous or
 complementary scheme scores high; a hue salad scores low). Contrast: RMS luma contrast.
 Warmth: mean of (R − B) over saturated pixels.
+
+Both colourfulness and RMS contrast grow with brightness: a change of exposure scales
+every gamma-encoded value by the same factor (until something clips). Judged as read, a
+copy brightened by ¾ EV gained visual appeal (the elephants' burst crop: 0.74 → 0.84)
+and won its burst, counting exposure a second time and the wrong way round. Appeal reads
+them *at mid-grey* instead: scaled by 118 / mean luma, the mean held to 80–170 so a
+low-key or high-key frame is not judged as if it were lifted to mid-grey.
 """
 
 from __future__ import annotations
@@ -25,6 +32,21 @@ class ColourReport:
     saturation: float  # mean HSV saturation 0..1
     warmth: float  # mean (R − B) / 255 over saturated pixels, −1..1
     chroma_fraction: float  # fraction of pixels with saturation > 0.15
+    level: float  # mid-grey ÷ the frame's mean luma (held to 80–170)
+
+    @property
+    def colourfulness_mid(self) -> float:
+        """Colourfulness as it would read at a mid-grey mean: exposure-free."""
+        return self.colourfulness * self.level
+
+    @property
+    def contrast_mid(self) -> float:
+        """RMS contrast as it would read at a mid-grey mean: exposure-free."""
+        return self.contrast * self.level
+
+
+_MID_GREY = 118.0  # sRGB 8-bit value of 18% grey
+_LEVEL_RANGE = (80.0, 170.0)
 
 
 def measure_colour(frame: Frame) -> ColourReport:
@@ -61,4 +83,7 @@ def measure_colour(frame: Frame) -> ColourReport:
         second = float(arcs[mask].max()) if mask.any() else 0.0
         harmony = min(1.0, first + second)
     warm = float(((r - b) / 255.0)[chroma].mean()) if chroma.any() else 0.0
-    return ColourReport(m, harmony, frame.luma_std, float(sat.mean()), warm, float(chroma.mean()))
+    level = _MID_GREY / min(max(frame.luma_mean, _LEVEL_RANGE[0]), _LEVEL_RANGE[1])
+    return ColourReport(
+        m, harmony, frame.luma_std, float(sat.mean()), warm, float(chroma.mean()), level
+    )

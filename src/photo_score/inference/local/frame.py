@@ -35,6 +35,7 @@ class Frame:
     dx2: F32  # dx², the step energies that noise and sharpness both read
     dy2: F32
     luma_std: float  # RMS contrast of the luma, 8-bit levels
+    luma_mean: float  # 8-bit levels
     clipped: U8  # 255 where the luma is at the ceiling (≥ 250) or the floor (≤ 5)
 
     @property
@@ -59,13 +60,16 @@ def make_frame(rgb: U8, small_rgb: U8 | None = None) -> Frame:
     small_gray8: U8 = np.asarray(cv2.cvtColor(small_rgb, cv2.COLOR_RGB2GRAY), np.uint8)
     dx: F32 = np.asarray(cv2.absdiff(gray[:, 1:], gray[:, :-1]), np.float32)
     dy: F32 = np.asarray(cv2.absdiff(gray[1:, :], gray[:-1, :]), np.float32)
-    std = float(cv2.meanStdDev(gray8)[1][0, 0])
+    mean_, std_ = cv2.meanStdDev(gray8)
+    mean, std = float(mean_[0, 0]), float(std_[0, 0])
     clipped: U8 = np.asarray(
         cv2.bitwise_or(cv2.inRange(gray8, CLIP_HI, 255), cv2.inRange(gray8, 0, CLIP_LO)), np.uint8
     )
     dx2: F32 = np.asarray(cv2.multiply(dx, dx), np.float32)
     dy2: F32 = np.asarray(cv2.multiply(dy, dy), np.float32)
-    return Frame(rgb, gray8, gray, small_rgb, small_gray8, scale, dx, dy, dx2, dy2, std, clipped)
+    return Frame(
+        rgb, gray8, gray, small_rgb, small_gray8, scale, dx, dy, dx2, dy2, std, mean, clipped
+    )
 
 
 def tile_mean(a: F32, tiles: tuple[int, int]) -> F32:

@@ -156,7 +156,13 @@ def _appeal_note(f: Findings) -> str:
             f"colourfulness {c.colourfulness:.0f} "
             "(Hasler–Süsstrunk; 33 moderate, 59 quite colourful)"
         )
-    return f"{tone}; colour harmony {c.harmony:.0%}; contrast {c.contrast:.0f} levels RMS"
+    note = f"{tone}; colour harmony {c.harmony:.0%}; contrast {c.contrast:.0f} levels RMS"
+    if abs(c.level - 1.0) > 0.1:  # what the score used: brightness is exposure's to judge
+        colour_part = (
+            "" if c.chroma_fraction < 0.05 else f"colourfulness {c.colourfulness_mid:.0f}, "
+        )
+        note += f"; at mid-grey brightness: {colour_part}contrast {c.contrast_mid:.0f}"
+    return note
 
 
 def _issues(f: Findings) -> list[str]:
