@@ -10,8 +10,9 @@ Both colourfulness and RMS contrast grow with brightness: a change of exposure s
 every gamma-encoded value by the same factor (until something clips). Judged as read, a
 copy brightened by ¾ EV gained visual appeal (the elephants' burst crop: 0.74 → 0.84)
 and won its burst, counting exposure a second time and the wrong way round. Appeal reads
-them *at mid-grey* instead: scaled by 118 / mean luma, the mean held to 80–170 so a
-low-key or high-key frame is not judged as if it were lifted to mid-grey.
+them *at mid-grey* instead (contrast relative to the mean level, as the eye reads it):
+scaled by 118 / mean luma, the mean held to 80–170 so the few tones of a very dark or
+very bright frame are not blown up into contrast it does not show.
 """
 
 from __future__ import annotations
