@@ -32,7 +32,7 @@ def block_ceiling(blockiness: float) -> float:
     """Highest sharpness a frame with this JPEG blockiness can score (1 until visible)."""
     return curve(
         blockiness,
-        [VISIBLE_BLOCKINESS, 0.45, 0.9, 1.8, 3.75, 12.0],
+        [VISIBLE_BLOCKINESS, 0.36, 0.72, 1.44, 3.0, 9.6],  # 0.8× 1.8's, as noise_level's
         [1.0, 0.92, 0.8, 0.65, 0.5, 0.25],
     )
 
@@ -137,14 +137,14 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     # Block edges are not detail. The tile views drop the steps on the JPEG grid; the
     # directional view (512 px, 8 angles) cannot, and read heavy blocks as crisp edges
     # (canon_sx210_defocus at JPEG q5: worst direction 0.36 → 0.66). Its weight fades out
-    # between visible blocks and blockiness 0.9.
+    # between visible blocks and blockiness 0.72.
     # Heavy grain likewise: its correction rests on the σ estimate, and from σ ≈ 3 levels
     # the estimate's error outgrows the detail signal, so grain reads as edges (a σ = 24
     # copy of the blinds read 0.72 in its worst direction against 0.59 for the original).
     # The weight fades out between σ = 3 and 12 levels.
     w_dir = (
         0.3
-        * (1.0 - ramp(noise.blockiness, VISIBLE_BLOCKINESS, 0.9))
+        * (1.0 - ramp(noise.blockiness, VISIBLE_BLOCKINESS, 0.72))
         * (1.0 - ramp(noise.sigma, 3.0, 12.0))
     )
     score = (0.5 * s_sub + 0.2 * s_best + w_dir * s_dir) / (0.7 + w_dir)
