@@ -41,6 +41,7 @@ class ExposureReport:
     score: float
     clip_any: float = 0.0  # share with a channel piled up at the ceiling (small frame)
     highlight_detail: float = 1.0  # texture in the brightest 10% ÷ texture in mid-tones
+    pale: float = 0.0  # how far this reads as a pale scene (snow, fog) placed bright: 0..1
 
 
 def _percentiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
@@ -187,4 +188,6 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # good frame, but the mean term no longer holds a frame with one ruinous fault at a
     # third of the scale (the blinds at −5 EV, nearly black, scored 0.31; now 0.13).
     score = min(parts) ** 0.65 * float(np.mean(parts)) ** 0.35
-    return ExposureReport(clip_hi, clip_lo, p1, p50, p99, mean, key, score, clip_any, detail)
+    return ExposureReport(
+        clip_hi, clip_lo, p1, p50, p99, mean, key, score, clip_any, detail, pale_w
+    )

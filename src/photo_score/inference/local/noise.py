@@ -94,7 +94,7 @@ def blockiness(dx2: F32, dy2: F32, sigma: float, mean_level: float = 128.0) -> f
     land on one phase only in the bands they cross. One whole-frame profile read those
     edges as blocks (messi5 0.12, a resampled nokia_n70 0.52; 0.02 in bands).
 
-    The excess is taken over the runner-up phase, not the median one (1.8): a JPEG grid
+    The excess is taken over the runner-up phase, not the median one (1.9): a JPEG grid
     lifts one phase in 8, while resampling by a ratio whose pattern repeats every 2, 4 or
     8 pixels lifts several alike. Over the median, the preview of a 3840 px camera file
     (1.875× down) read 0.10 and messi5 zoomed 1.21× read 0.13; over the runner-up, ≈ 0.

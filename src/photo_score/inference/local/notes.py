@@ -83,14 +83,15 @@ def _exposure_note(e: ExposureReport) -> str:
         parts.append(f"shadows crushed to black on {_pct(e.clip_lo)}")
     if e.p99 < 170:
         parts.append(f"the brightest tones only reach {e.p99 / 255:.0%}, a sign of underexposure")
-    if e.p1 > 120 and e.key == "high-key":
+    pale = e.pale >= 0.5
+    if pale:
         parts.append(
             f"a pale scene (nothing darker than {e.p1 / 255:.0%}) placed bright and short of "
             "white: read as high-key by intent"
         )
     elif e.p1 > 120:
         parts.append(f"nothing darker than {e.p1 / 255:.0%}: washed out")
-    if e.key != "normal" and not (e.p1 > 120 and e.key == "high-key"):
+    if e.key != "normal" and not pale:
         parts.append(f"read as {e.key} by intent (tonal range still intact)")
     return "; ".join(parts)
 
