@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -171,3 +172,20 @@ def test_colour_and_contrast_at_mid_grey_do_not_move_with_exposure(load: Loader,
     assert abs(moved.contrast / base.contrast - 1.0) > 0.08  # the premise: raw values move
     assert moved.contrast_mid == pytest.approx(base.contrast_mid, rel=0.03)
     assert moved.colourfulness_mid == pytest.approx(base.colourfulness_mid, rel=0.03)
+
+
+@pytest.mark.parametrize("name", ["casio_qvr51_l01.jpg", "casio_qvr51_l02.jpg"])
+def test_a_blown_sky_pulled_down_to_grey_is_not_better_exposed(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    """A third of the frame is sky clipped in a channel. Darkened, that sky becomes a flat
+    grey plateau, no detail recovered; judged on the mid-tones alone the −1 EV copy of
+    casio_qvr51_l01 scored better exposed (0.65 against 0.62). The plateau must be found
+    at any level: with the pile-up floor at 150, the −2 EV copies (plateau near 135)
+    escaped the charge and scored above the −1 EV ones (l02: 0.50 against 0.46)."""
+    p = load(name)
+    scores = [analyzer.analyze(p).attributes["exposure_balance"]]
+    for ev in (-1.0, -2.0, -3.0):
+        res = analyzer.analyze(d.variant(p, d.exposure(p.preview, ev), f"ev{ev}"))
+        scores.append(res.attributes["exposure_balance"])
+    assert all(a > b for a, b in itertools.pairwise(scores)), scores

@@ -64,8 +64,11 @@ def _highlights(frame: Frame, calm: np.ndarray) -> tuple[float, float, float, fl
     top = cv2.max(cv2.max(r, g_), b)
     # Clipping is a pile-up at the ceiling: pixels within 2% of the frame's own brightest
     # channel value (≥ 250 when the file clips at white; a darkened copy of a blown sky
-    # piles up lower, but it is still a featureless ceiling, not recovered detail).
-    ceiling = max(0.98 * float(cv2.minMaxLoc(top)[1]) - 0.5, 150.0)
+    # piles up lower, but it is still a featureless ceiling, not recovered detail). The
+    # floor is low (1.9; 150 before) so that a sky pulled down two stops or more is still
+    # found. No original among the 40 package photos moved with it: a frame's own
+    # brightest tones are rarely one flat level unless something clipped them.
+    ceiling = max(0.98 * float(cv2.minMaxLoc(top)[1]) - 0.5, 64.0)
     clip_any = float(cv2.countNonZero(cv2.threshold(top, ceiling, 255, cv2.THRESH_BINARY)[1]))
     clip_any /= max(top.size, 1)
     top_hist = cv2.calcHist([top], [0], None, [256], [0, 256]).ravel()
@@ -181,6 +184,11 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # curve ended at 0.4, and a frame with a channel blown almost everywhere but luma
     # still below white (the blinds at +2.25 EV: 97%) kept an exposure score of 0.51.
     s_any = curve(clip_any, [0.005, 0.05, 0.15, 0.4, 0.7, 1.0], [1.0, 0.88, 0.75, 0.6, 0.3, 0.1])
+    # A plateau below white is a clipped highlight pulled down to grey: a dead sky, worse
+    # than the white one it was. No camera writes it (a stop less light keeps the sky's
+    # detail); an edit does. Counted as a blown sky only, a darkened copy of a frame with
+    # one (casio_qvr51_l01 at −1 EV: 38% of the frame flat at 73% grey) won on mid-tones.
+    s_any *= 1.0 - 0.5 * ramp(reach, 240.0, 200.0) * ramp(clip_any, 0.02, 0.1)
     bright = curve(p90, [170, 200, 240], [0.0, 0.5, 1.0])
     s_detail = 1.0 - bright * (1.0 - curve(detail, [0.03, 0.1, 0.25, 0.6], [0.2, 0.5, 0.8, 1.0]))
     parts = (mid, top, bottom, s_hi, s_lo, s_head, s_foot, s_any, s_detail)
