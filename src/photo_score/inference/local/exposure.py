@@ -105,7 +105,7 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     calm = cv2.medianBlur(frame.small_gray8, 5)
     small = cv2.calcHist([calm], [0], None, [256], [0, 256]).ravel()
     p1, p99 = _percentiles(small, (0.01, 0.99))
-    mean = float((hist * np.arange(256)).sum()) / n
+    mean = frame.luma_mean
 
     clip_any, detail, p90, reach = _highlights(frame, calm)
     # Intent, as a degree rather than a switch: a hard "p99 >= 200" flipped the whole
