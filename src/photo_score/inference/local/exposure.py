@@ -36,7 +36,6 @@ class ExposureReport:
     p1: float
     p50: float
     p99: float
-    mean: float
     key: str  # "low-key", "high-key", "normal"
     score: float
     clip_any: float = 0.0  # share with a channel piled up at the ceiling (small frame)
@@ -105,7 +104,6 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     calm = cv2.medianBlur(frame.small_gray8, 5)
     small = cv2.calcHist([calm], [0], None, [256], [0, 256]).ravel()
     p1, p99 = _percentiles(small, (0.01, 0.99))
-    mean = frame.luma_mean
 
     clip_any, detail, p90, reach = _highlights(frame, calm)
     # Intent, as a degree rather than a switch: a hard "p99 >= 200" flipped the whole
@@ -155,7 +153,7 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # Once the median itself is near white it cannot rise further, but the rest of the
     # frame still can: a brighter mean keeps costing, so a blown frame pushed further
     # never ties with a less blown one.
-    mid = max(0.0, mid - 0.05 * ramp(mean, 200.0, 255.0))
+    mid = max(0.0, mid - 0.05 * ramp(frame.luma_mean, 200.0, 255.0))
     # Highlight reach: how close the brightest tones come to the ceiling, on luma and on
     # the brightest channel (a vivid colour can be as far as it can go at luma 170).
     top = curve(
@@ -196,6 +194,4 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # good frame, but the mean term no longer holds a frame with one ruinous fault at a
     # third of the scale (the blinds at −5 EV, nearly black, scored 0.31; now 0.13).
     score = min(parts) ** 0.65 * float(np.mean(parts)) ** 0.35
-    return ExposureReport(
-        clip_hi, clip_lo, p1, p50, p99, mean, key, score, clip_any, detail, pale_w
-    )
+    return ExposureReport(clip_hi, clip_lo, p1, p50, p99, key, score, clip_any, detail, pale_w)
