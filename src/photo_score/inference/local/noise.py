@@ -35,6 +35,11 @@ _BANDS = 8  # blockiness is read per band across the frame; the median band coun
 # Blockiness from which JPEG blocks are visible at preview size (noted, and their grid
 # steps left out of the sharpness measure). Roughly JPEG quality 40 on a smooth frame.
 VISIBLE_BLOCKINESS = 0.15
+# Where each blockiness calibration steps (noise_level's curve, the sharpness ceiling, the
+# directional view's fade): one list, so a change of the measure's scale is made once.
+# 0.8× those of 1.8, which measured over the median phase: the runner-up is higher, and
+# real blocks read about 0.8× as much (median over both photo sets, JPEG q 25–5).
+BLOCK_LEVELS = (VISIBLE_BLOCKINESS, 0.36, 0.72, 1.44, 3.0, 9.6)
 _MAX_CLIPPED_BLOCK = 0.02 * 255  # inRange marks 255: at most ~1 clipped pixel in 64
 _MIN_BLOCKS = 12
 
@@ -132,10 +137,6 @@ def measure_noise(frame: Frame) -> NoiseReport:
     s_noise = curve(
         sigma, [0.8, 1.5, 3.0, 6.0, 12.0, 24.0, 64.0], [1.0, 0.92, 0.65, 0.3, 0.08, 0.02, 0.0]
     )
-    # Anchors 0.8× those of 1.8, which measured over the median phase: the runner-up is
-    # higher, and real blocks read about 0.8× as much (median over both photo sets).
-    s_block = curve(
-        block, [0.05, 0.15, 0.36, 0.72, 1.44, 3.0, 9.6], [1.0, 0.85, 0.45, 0.2, 0.08, 0.03, 0.0]
-    )
+    s_block = curve(block, [0.05, *BLOCK_LEVELS], [1.0, 0.85, 0.45, 0.2, 0.08, 0.03, 0.0])
     # A product, not a minimum: grain over a blocky file is worse than either alone.
     return NoiseReport(sigma, block, s_noise * s_block)

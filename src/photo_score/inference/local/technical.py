@@ -15,7 +15,7 @@ import numpy as np
 
 from photo_score.inference.local.calibration import curve, ramp
 from photo_score.inference.local.frame import F32, Frame, tile_mean
-from photo_score.inference.local.noise import VISIBLE_BLOCKINESS, NoiseReport
+from photo_score.inference.local.noise import BLOCK_LEVELS, VISIBLE_BLOCKINESS, NoiseReport
 from photo_score.inference.local.sharpness import (
     SharpnessMap,
     directional_ratios,
@@ -32,7 +32,7 @@ def block_ceiling(blockiness: float) -> float:
     """Highest sharpness a frame with this JPEG blockiness can score (1 until visible)."""
     return curve(
         blockiness,
-        [VISIBLE_BLOCKINESS, 0.36, 0.72, 1.44, 3.0, 9.6],  # 0.8× 1.8's, as noise_level's
+        BLOCK_LEVELS,
         [1.0, 0.92, 0.8, 0.65, 0.5, 0.25],
     )
 
@@ -144,7 +144,7 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     # The weight fades out between σ = 3 and 12 levels.
     w_dir = (
         0.3
-        * (1.0 - ramp(noise.blockiness, VISIBLE_BLOCKINESS, 0.72))
+        * (1.0 - ramp(noise.blockiness, VISIBLE_BLOCKINESS, BLOCK_LEVELS[2]))
         * (1.0 - ramp(noise.sigma, 3.0, 12.0))
     )
     score = (0.5 * s_sub + 0.2 * s_best + w_dir * s_dir) / (0.7 + w_dir)
