@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from photo_score.inference.base import Analyzer
 from photo_score.inference.local import VERSION, LocalAnalyzer
+from photo_score.ingest.decode import prepare_photo
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import ATTRIBUTES, PhotoMetadata
+from tests.inference.local import degrade
+from tests.inference.local.degrade import variant
 
 Loader = Callable[[str], PreparedPhoto]
 
@@ -120,6 +124,49 @@ def test_screenshot_like_graphic_has_low_confidence(analyzer: LocalAnalyzer) -> 
     assert res.confidence is not None
     assert res.confidence <= 0.25
     assert "screenshot" in res.notes["confidence"]
+
+
+SCREENSHOTS = sorted((Path(__file__).resolve().parents[3] / "docs" / "screenshots").glob("*.png"))
+
+
+@pytest.mark.parametrize("shot", SCREENSHOTS, ids=lambda p: p.name)
+def test_real_screenshots_of_the_app_are_not_judged_as_photos(
+    analyzer: LocalAnalyzer, shot: Path
+) -> None:
+    """Chromium captures of photo-score's own pages. Until 1.10 the ones showing photo
+    thumbnails or a photo (library, scoring, viewer: 5–9% distinct colours) passed as
+    photographs at full confidence."""
+    res = analyzer.analyze(prepare_photo(str(shot), shot.stem))
+    assert res.confidence is not None
+    assert res.confidence <= 0.25
+    assert "screenshot" in res.notes["confidence"]
+
+
+def test_the_app_screenshots_are_all_there() -> None:
+    assert len(SCREENSHOTS) >= 6
+
+
+@pytest.mark.parametrize(
+    ("name", "sigma"), [("minolta_z5_wood.jpg", 3.0), ("canon_sx210_defocus.jpg", 5.0)]
+)
+def test_a_blurred_near_monochrome_photo_is_not_called_a_screenshot(
+    analyzer: LocalAnalyzer, load: Loader, name: str, sigma: float
+) -> None:
+    """Blur leaves few distinct colours in a wood grain or a grey page (< 5% per pixel,
+    the 1.9 test), but its gradients still spread over many levels."""
+    photo = load(name)
+    res = analyzer.analyze(variant(photo, degrade.gaussian(photo.preview, sigma), "blur"))
+    assert "screenshot" not in res.notes.get("confidence", "")
+
+
+def test_a_photo_compressed_to_flat_blocks_says_it_may_be_one(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    photo = load("canon_sx210_defocus.jpg")
+    res = analyzer.analyze(variant(photo, degrade.jpeg(photo.preview, 5), "q5"))
+    assert res.confidence is not None
+    assert res.confidence <= 0.25
+    assert "compressed until its blocks are flat" in res.notes["confidence"]
 
 
 @pytest.mark.parametrize("name", ["iphone6_leuven_a.jpg", "messi5.jpg", "canon_rebel_dune.jpg"])

@@ -27,7 +27,7 @@ from photo_score.inference.local.technical import measure_sharpness
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import ATTRIBUTES, AnalysisResult
 
-VERSION = "local-heuristic-1.9"
+VERSION = "local-heuristic-1.10"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 # Below this many pixels on a side nothing can be measured: the noise estimate works on
 # 8×8 blocks (two per side at least), the sharpness map on a 12-tile grid.
@@ -57,7 +57,7 @@ class LocalAnalyzer(Analyzer):
             return self._not_measured(photo, width, height)
         frame = make_frame(photo.preview, photo.reduced(SMALL_EDGE))
         noise = measure_noise(frame)
-        verdict = judge(frame, noise.sigma)
+        verdict = judge(frame, noise.sigma, noise.blockiness)
         exposure = measure_exposure(frame)
         faces = detect_faces(frame) if self._faces and min(frame.width, frame.height) >= 64 else []
         subject = find_subject(frame, faces)

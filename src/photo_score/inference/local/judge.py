@@ -4,7 +4,9 @@ A photo the heuristics cannot read must say so with a low confidence instead of
 receiving confident-looking numbers: tiny previews have no detail to measure, blank
 frames have no content, and flat graphics (screenshots, slides, drawings) have large
 areas of exactly equal neighbouring pixels and almost no sensor noise, which no camera
-photograph has outside clipped areas.
+photograph has outside clipped areas, and a handful of exact colours covering most of
+the frame (the page, the panels, the text), which a photograph's smooth areas never do:
+their gradients spread over hundreds of levels.
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from photo_score.inference.local.frame import CLIP_HI, CLIP_LO, Frame
+from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 
 MIN_EDGE = 64
+# Share of the mid-tone pixels that the 8 commonest exact colours cover, from which a flat,
+# noiseless frame reads as a graphic. The product's own UI screenshots: 0.41 (the viewer,
+# half of it a photo) to 0.90; the 40 package photos and every non-JPEG degraded copy of
+# them (blur, under/over-exposure, tilt): at most 0.28 (a blown-out flower at +2.25 EV).
+GRAPHIC_TOP_COLOURS = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +34,7 @@ class Judgeability:
     contrast: float  # luma std in 8-bit levels
 
 
-def judge(frame: Frame, noise_sigma: float) -> Judgeability:
+def judge(frame: Frame, noise_sigma: float, blockiness: float) -> Judgeability:
     reasons: list[str] = []
     cap = 1.0
     short = min(frame.height, frame.width)
@@ -43,22 +51,37 @@ def judge(frame: Frame, noise_sigma: float) -> Judgeability:
     eq = (g8[:-1, 1:] == g) & (g8[1:, :-1] == g) & mid
     n_mid = int(np.count_nonzero(mid))
     flat = float(np.count_nonzero(eq)) / n_mid if n_mid else 0.0
-    # Distinct colours (a sort of the small frame) only when the cheap tests already say
-    # "graphic": most photos never pay for it.
+    # The colour count (a sort of the small frame) only when the cheap tests already say
+    # "graphic": most photos never pay for it. Until 1.10 the test was "distinct colours
+    # < 5% per pixel", which missed screenshots holding photo thumbnails (6–9%) and called
+    # blurred near-monochrome photos (wood, a grey page, at σ 3–5) screenshots.
     if contrast >= 3.0 and flat > 0.35 and noise_sigma < 0.6:
-        colours = unique_colour_ratio(frame.small_rgb)
-        if colours < 0.05:
+        top = top_colour_share(frame.small_rgb, frame.small_gray8)
+        if top >= GRAPHIC_TOP_COLOURS:
+            # A JPEG squeezed until its blocks are flat passes the same tests; say so.
+            what = (
+                "a screenshot or graphic, or a photo compressed until its blocks are flat"
+                if blockiness >= VISIBLE_BLOCKINESS
+                else "a screenshot or graphic"
+            )
             reasons.append(
-                f"{flat:.0%} of the frame is perfectly flat with no sensor noise and only "
-                f"{colours:.1%} distinct colours per pixel: "
-                "looks like a screenshot or graphic, not a photograph"
+                f"{flat:.0%} of the frame is perfectly flat with no sensor noise and 8 exact "
+                f"colours cover {top:.0%} of it: looks like {what}, not a photograph"
             )
             cap = min(cap, 0.25)
     return Judgeability(cap, tuple(reasons), flat, contrast)
 
 
-def unique_colour_ratio(rgb: np.ndarray) -> float:
-    """Distinct colours per pixel on a small frame (graphics use few)."""
-    flat = rgb.reshape(-1, 3).astype(np.uint32)
-    codes = (flat[:, 0] << 16) | (flat[:, 1] << 8) | flat[:, 2]
-    return float(np.unique(codes).size) / max(codes.size, 1)
+def top_colour_share(rgb: np.ndarray, gray: np.ndarray, k: int = 8) -> float:
+    """Share of the mid-tone pixels covered by the ``k`` commonest exact colours.
+
+    Clipped pixels are left out: a photo's blown sky is one exact colour too.
+    """
+    mid = ((gray > CLIP_LO) & (gray < CLIP_HI)).ravel()
+    if not mid.any():
+        return 0.0
+    px = rgb.reshape(-1, 3)[mid].astype(np.uint32)
+    codes = (px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2]
+    counts = np.unique(codes, return_counts=True)[1]
+    top = np.partition(counts, counts.size - k)[-k:] if counts.size > k else counts
+    return float(top.sum()) / codes.size
