@@ -68,6 +68,56 @@ def real_photo_24mp_folder() -> Path:
     return folder
 
 
+def camera_pixels_24mp_folder(count: int = 24) -> Path:
+    """24 MP JPEGs made of a camera's own pixels, at a camera's file density.
+
+    The enlarged package photos decode unrealistically fast: a 6× enlargement has little
+    fine detail, so they compress to ~1 bit per pixel (3 MB), where 24 MP cameras write
+    6–12 MB. These are tiled, without resampling, from the package files that a camera
+    wrote at its full resolution (the FinePix REAL 3D W3's two 10 MP frames and the DiMAGE
+    Z5's 5 MP frame, see tests/factories/real.py), saved at quality 95 (the W3 wrote ~96):
+    ~7.4 MB, 2.5 bits per pixel. The tiling is not a photograph, so the analyzer's own cost
+    on them is not representative (less skin, so a cheaper face search); their decode is.
+    """
+    import numpy as np
+    from PIL import Image
+
+    from tests.factories.real import real_photo_folder
+
+    folder = OUT / f"24mp-camera-pixels-{count}"
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    src = real_photo_folder()
+    tiles: list[np.ndarray] = []
+    with Image.open(src / "fujifilm_w3.mpo") as mpo:
+        for i in range(getattr(mpo, "n_frames", 1)):
+            mpo.seek(i)
+            tiles.append(np.asarray(mpo.convert("RGB")))
+    with Image.open(src / "minolta_z5_wood.jpg") as wood:
+        tiles.append(np.asarray(wood.convert("RGB")))
+    rng = np.random.default_rng(24)
+    for n in range(count):
+        canvas = np.zeros((4000, 6000, 3), np.uint8)
+        y = 0
+        while y < 4000:  # rows of random height, each filled with random-width crops
+            row_h = min(int(rng.integers(1200, 2737)), 4000 - y)
+            x = 0
+            while x < 6000:
+                t = tiles[int(rng.integers(len(tiles)))]
+                h = min(row_h, t.shape[0])
+                w = min(int(rng.integers(1500, t.shape[1] + 1)), 6000 - x)
+                oy = int(rng.integers(0, t.shape[0] - h + 1))
+                ox = int(rng.integers(0, t.shape[1] - w + 1))
+                canvas[y : y + h, x : x + w] = t[oy : oy + h, ox : ox + w]
+                x += w
+            y += row_h
+        Image.fromarray(canvas).save(folder / f"tiles_{n:02d}.jpg", quality=95)
+    marker.touch()
+    return folder
+
+
 def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()

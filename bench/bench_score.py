@@ -5,7 +5,9 @@
 1. cold ``score`` of 24 MP camera-like JPEGs vs a decode-only baseline (the same files,
    reduced-size ``draft`` decode, the same number of threads): throughput ratio; then the
    same on the package photos enlarged to 24 MP (real content: skin-toned sand, brick and
-   faces make the analyzer run its face search, which the camera-like files skip);
+   faces make the analyzer run its face search, which the camera-like files skip; but at
+   ~1 bit per pixel they decode faster than a camera's files), and on 24 MP tilings of a
+   camera's own full-resolution pixels (a camera's file density, 2.5 bits per pixel);
 2. a second ``score`` over an unchanged folder of ``--files`` photos vs the cold run
    (ratio of times; the decode count must be zero), with peak RSS at 1k and at all files;
 3. ``rescore`` of ``--rescore`` cached photos with a new config vs a bare SQL read of the
@@ -26,7 +28,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from _common import OUT, photo_folder, real_photo_24mp_folder, run_cli, timed
+from _common import (
+    OUT,
+    camera_pixels_24mp_folder,
+    photo_folder,
+    real_photo_24mp_folder,
+    run_cli,
+    timed,
+)
 from PIL import Image
 
 from photo_score.inference.registry import local_spec
@@ -155,7 +164,8 @@ def rescore(n: int) -> None:
         def run() -> None:
             with Cache(settings.cache_path) as cache:
                 entries, _ = cached_entries(None, cache=cache)
-                rank_entries(entries, cache=cache, config=new_config, limit=limit)
+                ranking = rank_entries(entries, cache=cache, config=new_config)
+                list(ranking.photos(limit))
 
         return run
 
@@ -188,6 +198,7 @@ def main() -> None:
         n = args.photos
         cold_vs_decode(photo_folder(f"24mp-{n}", n, (6000, 4000), per_dir=n), "camera-like")
         cold_vs_decode(real_photo_24mp_folder(), "package photos enlarged")
+        cold_vs_decode(camera_pixels_24mp_folder(), "tilings of a camera's own pixels")
     if args.only in (None, "warm"):
         warm_vs_cold(args.files)
     if args.only in (None, "rescore"):
