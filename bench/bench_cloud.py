@@ -45,11 +45,13 @@ SPEND_ATTEMPTS = 100
 # server closed it, and the request failed with a reset; the client must give up first.
 KEEPALIVE_EXPIRY = 2.0
 ERRORS: dict[str, int] = {}  # transport errors (connection resets) of the load rows, by type
+# One load row: endpoint, requests per second, median and p99 latency (s), failed requests.
+Row = tuple[str, float, float, float, int]
 
 
 async def load(
     name: str, requests: int, concurrency: int, call: Callable[[], Awaitable[httpx.Response]]
-) -> tuple[str, float, float, float, int]:
+) -> Row:
     latencies: list[float] = []
     failures = 0
     queue = iter(range(requests))
@@ -75,7 +77,7 @@ async def load(
     return name, len(latencies) / elapsed, statistics.median(latencies), p99, failures
 
 
-async def bench(url: str, requests: int, concurrency: int) -> tuple[list[tuple], str]:
+async def bench(url: str, requests: int, concurrency: int) -> tuple[list[Row], str]:
     limits = httpx.Limits(
         max_connections=concurrency,
         max_keepalive_connections=concurrency,

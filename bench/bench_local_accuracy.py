@@ -63,8 +63,8 @@ def _final_scorer() -> tuple[str, Callable[[Mapping[str, float]], float]]:
     try:
         from photo_score.scoring import default_config, score_one
     except ImportError:  # pragma: no cover - only before the reducer existed
-        score_one = None
-    if score_one is not None:
+        pass
+    else:
         cfg = default_config()
         return "scoring.score_one(default_config())", lambda a: float(score_one(a, cfg).final_score)
 
@@ -80,19 +80,17 @@ def _final_scorer() -> tuple[str, Callable[[Mapping[str, float]], float]]:
 
 
 def gaussian(a: Img, s: float, rng: np.random.Generator) -> Img:
-    out: Img = cv2.GaussianBlur(a, (0, 0), s)
-    return out
+    return np.asarray(cv2.GaussianBlur(a, (0, 0), s), np.uint8)
 
 
 def motion(a: Img, length: float, rng: np.random.Generator) -> Img:
     n = int(length)
-    k = np.zeros((n, n), np.float32)
-    k[n // 2, :] = 1.0
+    line = np.zeros((n, n), np.float32)
+    line[n // 2, :] = 1.0
     angle = float(rng.uniform(0, 180))
     rot = cv2.getRotationMatrix2D(((n - 1) / 2, (n - 1) / 2), angle, 1.0)
-    k = cv2.warpAffine(k, rot, (n, n))
-    out: Img = cv2.filter2D(a, -1, k / k.sum(), borderType=cv2.BORDER_REFLECT)
-    return out
+    k = np.asarray(cv2.warpAffine(line, rot, (n, n)), np.float32)
+    return np.asarray(cv2.filter2D(a, -1, k / k.sum(), borderType=cv2.BORDER_REFLECT), np.uint8)
 
 
 def noise(a: Img, s: float, rng: np.random.Generator) -> Img:
@@ -101,7 +99,8 @@ def noise(a: Img, s: float, rng: np.random.Generator) -> Img:
 
 def exposure(a: Img, ev: float, rng: np.random.Generator) -> Img:
     lin = (a.astype(np.float32) / 255.0) ** 2.2 * (2.0**ev)
-    return (np.clip(lin, 0.0, 1.0) ** (1 / 2.2) * 255.0 + 0.5).astype(np.uint8)
+    curve: npt.NDArray[np.float32] = np.clip(lin, 0.0, 1.0) ** (1 / 2.2)
+    return (curve * 255.0 + 0.5).astype(np.uint8)
 
 
 def jpeg(a: Img, q: float, rng: np.random.Generator) -> Img:
@@ -109,7 +108,9 @@ def jpeg(a: Img, q: float, rng: np.random.Generator) -> Img:
         ".jpg", np.ascontiguousarray(a[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, int(q)]
     )
     assert ok
-    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    assert decoded is not None
+    return np.ascontiguousarray(np.asarray(decoded, np.uint8)[..., ::-1])
 
 
 TILT_FOV_DEG = 8.0  # every tilt variant and its reference share the crop of the worst tilt
@@ -130,15 +131,15 @@ def tilt(a: Img, deg: float, rng: np.random.Generator) -> Img:
         (w * np.sin(t) + h * np.cos(t)) / h,
     )
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), deg, zoom)
-    out: Img = cv2.warpAffine(a, rot, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    return out
+    out = cv2.warpAffine(a, rot, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    return np.asarray(out, np.uint8)
 
 
 def shift(a: Img, dx: float, dy: float) -> Img:
     h, w = a.shape[:2]
-    m = np.float32([[1, 0, dx], [0, 1, dy]])
-    out: Img = cv2.warpAffine(a, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    return out
+    m = np.array([[1, 0, dx], [0, 1, dy]], np.float32)
+    out = cv2.warpAffine(a, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    return np.asarray(out, np.uint8)
 
 
 DEGRADATIONS: dict[
@@ -303,14 +304,14 @@ def main() -> None:
                 fn, sevs, _ = DEGRADATIONS[name]
                 sev = sevs[int(rng.integers(0, 2))]  # the two milder severities
                 jittered = shift(photo.preview, *rng.integers(-3, 4, 2))
-                base = jittered if name == "tilt" else tilt(jittered, 0.0, rng)
-                img = fn(base, sev, rng)
+                framed = jittered if name == "tilt" else tilt(jittered, 0.0, rng)
+                img = fn(framed, sev, rng)
                 scores.append(run(photo.metadata, photo.image_id, img)[1])
                 labels.append(f"{name}@{sev}")
             n_bursts += 1
             won = int(np.argmax(scores)) == 0 and scores.count(max(scores)) == 1
-            unlevel = "tilt" in {names[int(k)] for k in picks}
-            burst_split.append((unlevel and not level_structure[photo.image_id], won))
+            has_tilt = "tilt" in {names[int(k)] for k in picks}
+            burst_split.append((has_tilt and not level_structure[photo.image_id], won))
             if won:
                 first += 1
             else:

@@ -97,7 +97,7 @@ def cloud_env(
 
 def settings_from(env: dict[str, str], **overrides: str) -> CloudSettings:
     merged = {**env, **overrides}
-    return CloudSettings(**{k.lower(): v for k, v in merged.items()})
+    return CloudSettings.model_validate({k.lower(): v for k, v in merged.items()})
 
 
 @pytest.fixture(scope="module")
