@@ -193,16 +193,21 @@ def _noise_gain(theta_deg: float, k: F32) -> float:
 _NOISE_GAINS = tuple(_noise_gain(a, k) for a, k in zip(_ANGLES, _KERNELS, strict=True))
 
 
-def directional_ratios(gray_small: F32, noise_sigma_small: float) -> list[float]:
+def directional_ratios(
+    gray_small: F32, noise_sigma_small: float, weights: F32 | None = None
+) -> list[float]:
     """Noise-corrected re-blur ratio along 8 directions (0°, 22.5°, … 157.5°).
 
     Each direction blurs along a 7-tap line and compares the directional derivative
     energy before and after. Motion blur along θ makes a narrow dip around θ; defocus and
-    plain content anisotropy make a flat or broad, sinusoidal profile.
+    plain content anisotropy make a flat or broad, sinusoidal profile. ``weights`` (same
+    shape, ≥ 0) weigh each pixel's energy: the subject's saliency mass, so the reading
+    moves smoothly with the subject instead of jumping with a box.
     """
     gx = cv2.Sobel(gray_small, cv2.CV_32F, 1, 0, ksize=1)
     gy = cv2.Sobel(gray_small, cv2.CV_32F, 0, 1, ksize=1)
     s2 = (noise_sigma_small / 255.0) ** 2
+    n = float(gray_small.size) if weights is None else float(weights.sum())
     out: list[float] = []
     for theta, k, gain in zip(_ANGLES, _KERNELS, _NOISE_GAINS, strict=True):
         t = np.deg2rad(theta)
@@ -211,9 +216,12 @@ def directional_ratios(gray_small: F32, noise_sigma_small: float) -> list[float]
         # re-blurred image is the re-blurred directional derivative: one filter, not three.
         d = cv2.addWeighted(gx, c, gy, s, 0.0)
         b = cv2.filter2D(d, cv2.CV_32F, k, borderType=cv2.BORDER_REFLECT)
-        n = float(d.size)
-        ef = float(np.vdot(d, d)) / n - 2.0 * s2
-        eb = float(np.vdot(b, b)) / n - s2 * gain
+        if weights is None:
+            ef = float(np.vdot(d, d)) / n - 2.0 * s2
+            eb = float(np.vdot(b, b)) / n - s2 * gain
+        else:
+            ef = float(np.vdot(d * weights, d)) / n - 2.0 * s2
+            eb = float(np.vdot(b * weights, b)) / n - s2 * gain
         out.append(1.0 - max(eb, 0.0) / ef if ef > 1e-6 else 0.0)
     return out
 
