@@ -6,8 +6,8 @@ the map's top-12% level, and composition judges the 10–90% extent of that mass
 cropping, clutter): both soft, so they do not jump between blobs when the frame shifts
 by a few pixels. Sharpness weights every tile by the saliency mass it holds (``mass``), and
 separation is the mass-weighted saliency against the rest of the map, for the same
-reason. ``box``, the bounding box of the strongest blob, only places the directional
-(motion) view.
+reason, and so (1.10) is the directional (motion) profile. No reading uses the strongest
+single blob any more: each one that did jumped between blobs under a 3 px shift.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _saliency_engine() -> Any:
 @dataclass(frozen=True, slots=True)
 class Subject:
     kind: str  # "face" or "salient" or "none"
-    box: tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the frame
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions; salient: = soft_box
     cx: float  # centroid, fractions
     cy: float
     saliency_ratio: float  # subject's mean saliency / the map's below its top 12% (_ratio)
@@ -132,17 +132,8 @@ def find_subject(frame: Frame, faces: list[Face]) -> Subject:
     sy0 = float(np.searchsorted(crow, 0.1))
     sy1 = min(float(np.searchsorted(crow, 0.9)) + 1.0, float(h))
     soft = (sx0 / w, sy0 / h, sx1 / w, sy1 / h)
-    # Sharpness is read on the strongest blob (where the eye lands), as before: a
-    # diffuse soft extent can cover the whole frame and dilute a missed focus.
-    mask = (sal >= thr).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    masses = np.bincount(labels.ravel(), weights=sal.ravel(), minlength=n)
-    masses[0] = 0.0
-    best = int(np.argmax(masses))
-    bx, by, bw, bh = (int(v) for v in stats[best][:4])
-    box = (bx / w, by / h, (bx + bw) / w, (by + bh) / h)
     # Separation is read on the same soft mass, not on the strongest blob's box, whose
     # ratio jumped with the blob (blinds: 1.6 ↔ 3.3 under 2 px shifts; soft: 4.2–4.4).
     share = (wts / mass).astype(np.float32)
     ratio = _ratio(sal, share, wts <= 0.0)
-    return Subject("salient", box, cx, cy, ratio, sal, soft, share)
+    return Subject("salient", soft, cx, cy, ratio, sal, soft, share)
