@@ -80,7 +80,7 @@ def _direction_view(frame: Frame) -> tuple[F32, float]:
     return view, view.shape[1] / frame.gray.shape[1]
 
 
-def _direction_weights(frame: Frame, shape: tuple[int, int], subject: Subject) -> F32:
+def _direction_weights(shape: tuple[int, int], subject: Subject) -> F32:
     """Where the directional profile is read, on the 512 px view: the subject's saliency
     mass (salient subjects) or its box (faces; the whole frame if the box is under
     ``_MIN_CROP``).
@@ -90,7 +90,7 @@ def _direction_weights(frame: Frame, shape: tuple[int, int], subject: Subject) -
     0.60, its final score 71–80). Every pixel weighs at least ``_DIRECTION_FLOOR`` of the
     mass's peak, as the whole frame stood in for a small box before: with the mass alone,
     a few salient pixels at the edge of a 128 px frame decided it, and a 31 px streak
-    there read as sharp as a 7 px one.
+    there read sharper than a 7 px one (0.74 against 0.65).
     """
     sh, sw = shape
     if subject.mass is not None:
@@ -155,12 +155,12 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     bg_tiles = ratio[outside & valid & ~smap.buried & (smap.clipped <= _BG_MAX_CLIPPED)]
     bg = float(np.median(bg_tiles)) if bg_tiles.size >= 3 else None
     subject_ratio = sub if sub is not None else best
-    # Directions on the subject crop of a 512 px copy (whole frame if the crop is small).
+    # Directions on a 512 px copy, weighted towards the subject (see _direction_weights).
     # 512 rather than the 384 px detector frame: a 7 px streak on the preview is 2.6 px at
     # 384 and barely dents the directional profile (elephants 0.83 -> 0.72); at 512 it
     # reads 0.66, for ~2 ms more.
     gray, scale = _direction_view(frame)
-    weights = _direction_weights(frame, (gray.shape[0], gray.shape[1]), subject)
+    weights = _direction_weights((gray.shape[0], gray.shape[1]), subject)
     dirs = _directions(gray, weights, noise.sigma * scale)
     m_idx, m_ang = motion_index(dirs)
     dmin = min(dirs)
