@@ -138,13 +138,30 @@ def _composition_note(f: Findings) -> str:
 
 
 def _subject_note(f: Findings) -> str:
+    """What the subject score rests on: saliency, isolation by focus, faces, and (1.10)
+    which of its parts hold it back, so a subject that "stands out 12×" and still scores
+    0.36 says why (a soft subject, a background as sharp as it)."""
+    p, sep = f.aest.parts, f.sharp.separation
     parts = [f"subject stands out {f.subject.saliency_ratio:.1f}× above the rest in saliency"]
+    if sep is not None and p["depth_separation"] >= 0.6:
+        parts.append(f"isolated by focus: {sep:.1f}× sharper than the background")
     if f.faces:
         n = len(f.faces)
         parts.append(f"{n} face{'s' if n > 1 else ''} found")
         open_eyes = [x.eyes_open for x in f.faces if x.eyes_open is not None]
         if open_eyes and min(open_eyes) < 0.35:
             parts.append("eyes look closed on at least one face")
+    weak: list[str] = []
+    if p["saliency_separation"] < 0.4:
+        weak.append("a weak saliency lead")
+    if f.sharp.score < 0.5:
+        weak.append(f"a soft subject (sharpness {f.sharp.score:.2f})")
+    elif sep is not None and p["depth_separation"] < 0.5:
+        how = "as sharp as" if sep < 1.15 else "nearly as sharp as"
+        weak.append(f"a background {how} the subject (ratio {sep:.1f})")
+    if weak:
+        listed = weak[0] if len(weak) == 1 else ", ".join(weak[:-1]) + " and " + weak[-1]
+        parts.append(f"held back by {listed}")
     return "; ".join(parts)
 
 
