@@ -296,3 +296,19 @@ def test_subject_note_says_what_holds_the_subject_back(
     assert expected in res.notes["subject_strength"], res.notes["subject_strength"]
     if "held back" in expected:
         assert res.attributes["subject_strength"] < 0.6
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("nokia_n70.jpg", "subject crowds the frame edge (within 4% of the border)"),
+        ("canon_400d_storm.jpg", "blur weakens it (sharpness 0."),
+    ],
+)
+def test_composition_note_names_edge_crowding_and_blur(
+    analyzer: LocalAnalyzer, load: Loader, name: str, expected: str
+) -> None:
+    """Both cost composition points before 1.10 without a word: a subject near (not yet
+    touching) an edge is scored softly from 4% in, and blur scales composition down."""
+    res = analyzer.analyze(load(name))
+    assert expected in res.notes["composition"], res.notes["composition"]

@@ -131,9 +131,16 @@ def _composition_note(f: Findings) -> str:
         parts.append("lines are level")
     if c.cut_edges:
         parts.append(f"subject touches {c.cut_edges} frame edge{'s' if c.cut_edges > 1 else ''}")
+    elif c.cut_soft >= 0.3:  # scored softly from 4% of the frame in: say so before it touches
+        parts.append(
+            f"subject crowds the frame edge{'s' if c.cut_soft > 1.0 else ''} "
+            "(within 4% of the border)"
+        )
     parts.append(f"subject fills {_pct(c.subject_area)} of the frame")
     if c.clutter > BUSY_BACKGROUND:
         parts.append(f"background is {c.clutter:.1f}× busier than the subject")
+    if f.sharp.score < 0.6:  # composition × (0.75 + 0.25·sharpness), see aesthetic.py
+        parts.append(f"blur weakens it (sharpness {f.sharp.score:.2f})")
     return "; ".join(parts)
 
 
