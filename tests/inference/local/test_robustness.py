@@ -312,3 +312,18 @@ def test_composition_note_names_edge_crowding_and_blur(
     touching) an edge is scored softly from 4% in, and blur scales composition down."""
     res = analyzer.analyze(load(name))
     assert expected in res.notes["composition"], res.notes["composition"]
+
+
+def test_appeal_note_names_the_technical_flaws_that_dull_it(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """Appeal is scaled down by blur, grain and poor exposure; until 1.10 the note quoted
+    only colour and contrast, so a grainy, soft copy of messi5 read 'colourfulness 55,
+    harmony 71%' beside an appeal of 0.51."""
+    p = load("messi5.jpg")
+    res = analyzer.analyze(variant(p, degrade.noise(p.preview, 24.0), "grain"))
+    note = res.notes["visual_appeal"]
+    assert "dulled by" in note, note
+    assert "grain" in note, note
+    clean = analyzer.analyze(p).notes["visual_appeal"]
+    assert "dulled by" not in clean, clean

@@ -187,6 +187,24 @@ def _appeal_note(f: Findings) -> str:
             "" if c.chroma_fraction < 0.05 else f"colourfulness {c.colourfulness_mid:.0f}, "
         )
         note += f"; at mid-grey brightness: {colour_part}contrast {c.contrast_mid:.0f}"
+    # Appeal is scaled by 0.5 + 0.5·(technical blend) (aesthetic.py): say so where it bites.
+    scale = 0.5 + 0.5 * f.aest.parts["technical_appeal"]
+    if scale < 0.9:
+        flaws = [
+            name
+            for name, value in (
+                ("blur", f.sharp.score),
+                (
+                    "JPEG blocks" if f.noise.blockiness > VISIBLE_BLOCKINESS else "grain",
+                    f.noise.score,
+                ),
+                ("poor exposure", f.exposure.score),
+            )
+            if value < 0.6
+        ]
+        if flaws:
+            listed = flaws[0] if len(flaws) == 1 else ", ".join(flaws[:-1]) + " and " + flaws[-1]
+            note += f"; dulled by {listed} (appeal × {scale:.2f})"
     return note
 
 
