@@ -20,6 +20,7 @@ export default defineConfig(({ command }) => {
       setupFiles: ["./src/test/setup.ts"],
       include: ["src/**/*.test.{ts,tsx}"],
       restoreMocks: true,
+      testTimeout: 15000, // above the 4 s waits of src/test/setup.ts
     },
   };
 });
