@@ -327,3 +327,14 @@ def test_appeal_note_names_the_technical_flaws_that_dull_it(
     assert "grain" in note, note
     clean = analyzer.analyze(p).notes["visual_appeal"]
     assert "dulled by" not in clean, clean
+
+
+def test_exposure_note_names_what_holds_the_score_down(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """The exposure score is min-weighted; until 1.10 the note did not name a limiting
+    headroom or highlight-texture part. casio_qvr51_l01 scored 0.62 on 'median 78%, a
+    channel clipped on 34%'; its limit is the texture left in its brightest tones."""
+    res = analyzer.analyze(load("casio_qvr51_l01.jpg"))
+    assert res.attributes["exposure_balance"] < 0.8
+    assert "the brightest tones keep little texture" in res.notes["exposure_balance"]

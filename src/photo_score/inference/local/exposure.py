@@ -41,6 +41,9 @@ class ExposureReport:
     clip_any: float = 0.0  # share with a channel piled up at the ceiling (small frame)
     highlight_detail: float = 1.0  # texture in the brightest 10% ÷ texture in mid-tones
     pale: float = 0.0  # how far this reads as a pale scene (snow, fog) placed bright: 0..1
+    near_white: float = 0.0  # share of pixels crowding just below white (luma ≥ 240)
+    near_black: float = 0.0  # share crowding just above black (luma ≤ 15)
+    limit: str = ""  # the part of the score that is lowest (see measure_exposure's parts)
 
 
 def _percentiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
@@ -194,4 +197,33 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # good frame, but the mean term no longer holds a frame with one ruinous fault at a
     # third of the scale (the blinds at −5 EV, nearly black, scored 0.31; now 0.13).
     score = min(parts) ** 0.65 * float(np.mean(parts)) ** 0.35
-    return ExposureReport(clip_hi, clip_lo, p1, p50, p99, key, score, clip_any, detail, pale_w)
+    limit = _PART_NAMES[int(np.argmin(parts))]
+    return ExposureReport(
+        clip_hi,
+        clip_lo,
+        p1,
+        p50,
+        p99,
+        key,
+        score,
+        clip_any,
+        detail,
+        pale_w,
+        near_white=near_hi,
+        near_black=near_lo,
+        limit=limit,
+    )
+
+
+# The parts of the exposure score in measure_exposure's order; the note names the lowest.
+_PART_NAMES = (
+    "mid-tones",
+    "highlight reach",
+    "darkest tones",
+    "clipped highlights",
+    "crushed shadows",
+    "headroom",
+    "footroom",
+    "clipped channel",
+    "highlight texture",
+)

@@ -6,6 +6,7 @@ photographer can check it and an explanation can quote it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from photo_score.inference.local.aesthetic import AestheticScores
@@ -93,7 +94,32 @@ def _exposure_note(e: ExposureReport) -> str:
         parts.append(f"nothing darker than {e.p1 / 255:.0%}: washed out")
     if e.key != "normal" and not pale:
         parts.append(f"read as {e.key} by intent (tonal range still intact)")
+    # The score is min-weighted: name the part that holds it down when no sentence above
+    # already does (1.10; the hazy aerial scored 0.65 on "median 50%, 1.2% channel clipped").
+    if e.score < 0.85:
+        limit = _EXPOSURE_LIMITS.get(e.limit)
+        sentence = limit(e) if limit is not None and not pale else None
+        if sentence is not None and sentence not in parts:
+            parts.append(sentence)
     return "; ".join(parts)
+
+
+_EXPOSURE_LIMITS: dict[str, Callable[[ExposureReport], str | None]] = {
+    "highlight texture": lambda e: (
+        f"the brightest tones keep little texture ({e.highlight_detail:.0%} of the "
+        "mid-tones'): highlights close to blown"
+    ),
+    "headroom": lambda e: f"{_pct(e.near_white)} of the frame crowds just below white",
+    "footroom": lambda e: f"{_pct(e.near_black)} of the frame crowds just above black",
+    "mid-tones": lambda e: "the mid-tones sit " + ("dark" if e.p50 < 128 else "bright"),
+    "highlight reach": lambda e: (
+        None if e.p99 < 170 else f"the brightest tones stop at {e.p99 / 255:.0%}, short of white"
+    ),
+    "darkest tones": lambda e: (
+        None if e.p1 > 120 else f"nothing darker than {e.p1 / 255:.0%}: the blacks are grey"
+    ),
+    "clipped channel": lambda e: f"a colour channel is clipped on {_pct(e.clip_any)} of the frame",
+}
 
 
 def _noise_note(f: Findings) -> str:
