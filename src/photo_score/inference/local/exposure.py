@@ -43,7 +43,7 @@ class ExposureReport:
     pale: float = 0.0  # how far this reads as a pale scene (snow, fog) placed bright: 0..1
     near_white: float = 0.0  # share of pixels crowding just below white (luma ≥ 240)
     near_black: float = 0.0  # share crowding just above black (luma ≤ 15)
-    limit: str = ""  # the part of the score that is lowest (see measure_exposure's parts)
+    limit: str = ""  # the lowest part of the score, one of EXPOSURE_PARTS
 
 
 def _percentiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
@@ -197,7 +197,7 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # good frame, but the mean term no longer holds a frame with one ruinous fault at a
     # third of the scale (the blinds at −5 EV, nearly black, scored 0.31; now 0.13).
     score = min(parts) ** 0.65 * float(np.mean(parts)) ** 0.35
-    limit = _PART_NAMES[int(np.argmin(parts))]
+    limit = EXPOSURE_PARTS[int(np.argmin(parts))]
     return ExposureReport(
         clip_hi,
         clip_lo,
@@ -216,7 +216,7 @@ def measure_exposure(frame: Frame) -> ExposureReport:
 
 
 # The parts of the exposure score in measure_exposure's order; the note names the lowest.
-_PART_NAMES = (
+EXPOSURE_PARTS = (
     "mid-tones",
     "highlight reach",
     "darkest tones",

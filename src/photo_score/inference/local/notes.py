@@ -37,6 +37,11 @@ class Findings:
     verdict: Judgeability
 
 
+def _and_list(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _pct(x: float) -> str:
     if x < 0.001:
         return "none"
@@ -104,6 +109,7 @@ def _exposure_note(e: ExposureReport) -> str:
     return "; ".join(parts)
 
 
+# One sentence per part of EXPOSURE_PARTS that the sentences above do not already cover.
 _EXPOSURE_LIMITS: dict[str, Callable[[ExposureReport], str | None]] = {
     "highlight texture": lambda e: (
         f"the brightest tones keep little texture ({e.highlight_detail:.0%} of the "
@@ -193,8 +199,7 @@ def _subject_note(f: Findings) -> str:
         how = "as sharp as" if sep < 1.15 else "nearly as sharp as"
         weak.append(f"a background {how} the subject (ratio {sep:.1f})")
     if weak:
-        listed = weak[0] if len(weak) == 1 else ", ".join(weak[:-1]) + " and " + weak[-1]
-        parts.append(f"held back by {listed}")
+        parts.append(f"held back by {_and_list(weak)}")
     return "; ".join(parts)
 
 
@@ -229,8 +234,7 @@ def _appeal_note(f: Findings) -> str:
             if value < 0.6
         ]
         if flaws:
-            listed = flaws[0] if len(flaws) == 1 else ", ".join(flaws[:-1]) + " and " + flaws[-1]
-            note += f"; dulled by {listed} (appeal × {scale:.2f})"
+            note += f"; dulled by {_and_list(flaws)} (appeal × {scale:.2f})"
     return note
 
 
