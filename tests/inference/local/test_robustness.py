@@ -338,11 +338,3 @@ def test_exposure_note_names_what_holds_the_score_down(
     res = analyzer.analyze(load("casio_qvr51_l01.jpg"))
     assert res.attributes["exposure_balance"] < 0.8
     assert "the brightest tones keep little texture" in res.notes["exposure_balance"]
-
-
-def test_exposure_limit_sentences_name_real_parts() -> None:
-    """The note looks a limiting part up by name: a renamed part would fall silent."""
-    from photo_score.inference.local.exposure import EXPOSURE_PARTS
-    from photo_score.inference.local.notes import _EXPOSURE_LIMITS
-
-    assert set(_EXPOSURE_LIMITS) <= set(EXPOSURE_PARTS)

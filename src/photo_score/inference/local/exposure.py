@@ -21,12 +21,28 @@ further never reads as no change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import cv2
 import numpy as np
 
 from photo_score.inference.local.calibration import curve, ramp
 from photo_score.inference.local.frame import CLIP_HI, CLIP_LO, Frame
+
+
+class ExposurePart(StrEnum):
+    """The parts of the exposure score, in ``measure_exposure``'s order; the report names
+    the lowest (the score is min-weighted) and the note says what it measured."""
+
+    MID_TONES = "mid-tones"
+    REACH = "highlight reach"
+    DARKEST = "darkest tones"
+    CLIPPED = "clipped highlights"
+    CRUSHED = "crushed shadows"
+    HEADROOM = "headroom"
+    FOOTROOM = "footroom"
+    CHANNEL = "clipped channel"
+    TEXTURE = "highlight texture"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +59,7 @@ class ExposureReport:
     pale: float = 0.0  # how far this reads as a pale scene (snow, fog) placed bright: 0..1
     near_white: float = 0.0  # share of pixels crowding just below white (luma ≥ 240)
     near_black: float = 0.0  # share crowding just above black (luma ≤ 15)
-    limit: str = ""  # the lowest part of the score, one of EXPOSURE_PARTS
+    limit: ExposurePart | None = None  # the lowest part of the score
 
 
 def _percentiles(hist: np.ndarray, qs: tuple[float, ...]) -> list[float]:
@@ -197,7 +213,7 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     # good frame, but the mean term no longer holds a frame with one ruinous fault at a
     # third of the scale (the blinds at −5 EV, nearly black, scored 0.31; now 0.13).
     score = min(parts) ** 0.65 * float(np.mean(parts)) ** 0.35
-    limit = EXPOSURE_PARTS[int(np.argmin(parts))]
+    limit = list(ExposurePart)[int(np.argmin(parts))]
     return ExposureReport(
         clip_hi,
         clip_lo,
@@ -213,17 +229,3 @@ def measure_exposure(frame: Frame) -> ExposureReport:
         near_black=near_lo,
         limit=limit,
     )
-
-
-# The parts of the exposure score in measure_exposure's order; the note names the lowest.
-EXPOSURE_PARTS = (
-    "mid-tones",
-    "highlight reach",
-    "darkest tones",
-    "clipped highlights",
-    "crushed shadows",
-    "headroom",
-    "footroom",
-    "clipped channel",
-    "highlight texture",
-)

@@ -6,13 +6,12 @@ photographer can check it and an explanation can quote it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from photo_score.inference.local.aesthetic import AestheticScores
 from photo_score.inference.local.color import ColourReport
 from photo_score.inference.local.composition import BUSY_BACKGROUND, CompositionReport
-from photo_score.inference.local.exposure import ExposureReport
+from photo_score.inference.local.exposure import ExposurePart, ExposureReport
 from photo_score.inference.local.faces import Face
 from photo_score.inference.local.judge import Judgeability
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS, NoiseReport
@@ -80,16 +79,33 @@ def _sharpness_note(f: Findings) -> str:
 
 
 def _exposure_note(e: ExposureReport) -> str:
+    """Each sentence fires on its own threshold, or (1.10) when its part is the one that
+    holds a score under 0.85 down: the score is min-weighted, and the hazy aerial scored
+    0.65 on "median 50%, 1.2% channel clipped" before its weak highlight texture was said."""
+    pale = e.pale >= 0.5
+    limit = e.limit if e.score < 0.85 and not pale else None
     parts = [f"median brightness {e.p50 / 255:.0%}"]
+    if limit is ExposurePart.MID_TONES:
+        parts.append("the mid-tones sit " + ("dark" if e.p50 < 128 else "bright"))
     if e.clip_hi >= 0.003:
         parts.append(f"highlights clipped on {_pct(e.clip_hi)} of the frame")
-    elif e.clip_any >= 0.01:
+    if e.clip_any >= 0.01 and (e.clip_hi < 0.003 or limit is ExposurePart.CHANNEL):
         parts.append(f"a colour channel is clipped on {_pct(e.clip_any)} of the frame")
     if e.clip_lo >= 0.01:
         parts.append(f"shadows crushed to black on {_pct(e.clip_lo)}")
     if e.p99 < 170:
         parts.append(f"the brightest tones only reach {e.p99 / 255:.0%}, a sign of underexposure")
-    pale = e.pale >= 0.5
+    elif limit is ExposurePart.REACH:
+        parts.append(f"the brightest tones stop at {e.p99 / 255:.0%}, short of white")
+    if limit is ExposurePart.TEXTURE:
+        parts.append(
+            f"the brightest tones keep little texture ({e.highlight_detail:.0%} of the "
+            "mid-tones'): highlights close to blown"
+        )
+    if limit is ExposurePart.HEADROOM:
+        parts.append(f"{_pct(e.near_white)} of the frame crowds just below white")
+    if limit is ExposurePart.FOOTROOM:
+        parts.append(f"{_pct(e.near_black)} of the frame crowds just above black")
     if pale:
         parts.append(
             f"a pale scene (nothing darker than {e.p1 / 255:.0%}) placed bright and short of "
@@ -97,35 +113,11 @@ def _exposure_note(e: ExposureReport) -> str:
         )
     elif e.p1 > 120:
         parts.append(f"nothing darker than {e.p1 / 255:.0%}: washed out")
+    elif limit is ExposurePart.DARKEST:
+        parts.append(f"nothing darker than {e.p1 / 255:.0%}: the blacks are grey")
     if e.key != "normal" and not pale:
         parts.append(f"read as {e.key} by intent (tonal range still intact)")
-    # The score is min-weighted: name the part that holds it down when no sentence above
-    # already does (1.10; the hazy aerial scored 0.65 on "median 50%, 1.2% channel clipped").
-    if e.score < 0.85:
-        limit = _EXPOSURE_LIMITS.get(e.limit)
-        sentence = limit(e) if limit is not None and not pale else None
-        if sentence is not None and sentence not in parts:
-            parts.append(sentence)
     return "; ".join(parts)
-
-
-# One sentence per part of EXPOSURE_PARTS that the sentences above do not already cover.
-_EXPOSURE_LIMITS: dict[str, Callable[[ExposureReport], str | None]] = {
-    "highlight texture": lambda e: (
-        f"the brightest tones keep little texture ({e.highlight_detail:.0%} of the "
-        "mid-tones'): highlights close to blown"
-    ),
-    "headroom": lambda e: f"{_pct(e.near_white)} of the frame crowds just below white",
-    "footroom": lambda e: f"{_pct(e.near_black)} of the frame crowds just above black",
-    "mid-tones": lambda e: "the mid-tones sit " + ("dark" if e.p50 < 128 else "bright"),
-    "highlight reach": lambda e: (
-        None if e.p99 < 170 else f"the brightest tones stop at {e.p99 / 255:.0%}, short of white"
-    ),
-    "darkest tones": lambda e: (
-        None if e.p1 > 120 else f"nothing darker than {e.p1 / 255:.0%}: the blacks are grey"
-    ),
-    "clipped channel": lambda e: f"a colour channel is clipped on {_pct(e.clip_any)} of the frame",
-}
 
 
 def _noise_note(f: Findings) -> str:
