@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 import pytest
 
@@ -76,3 +77,38 @@ def test_cascades_search_only_near_skin() -> None:
     assert abs(int(out[0, 0]) - int(gray.mean())) <= 1
     # Monochrome frames have no skin mask: searched whole.
     assert faces._search_frame(gray, None) is gray
+
+
+def test_scattered_skin_toned_specks_are_not_searched() -> None:
+    """Specks of skin tone (wood grain, sand) cannot hold a face whose centre is 20% skin,
+    so their surroundings are flattened too; a face-sized patch keeps its reach."""
+    rng = np.random.default_rng(4)
+    gray = rng.integers(0, 256, (120, 160), dtype=np.uint8)
+    mask = np.zeros_like(gray)
+    mask[::9, ::9] = 255  # 1.2% of the pixels, none with skin around it
+    out = faces._search_frame(gray, mask)
+    assert np.unique(out).size == 1
+    mask[50:70, 70:90] = 255  # a face's worth of skin among the specks
+    out = faces._search_frame(gray, mask)
+    reach = faces._SKIN_REACH
+    near = (slice(50 - reach, 70 + reach), slice(70 - reach, 90 + reach))
+    assert np.array_equal(out[near], gray[near])
+    assert np.unique(out[:30, :40]).size == 1  # specks far from the patch: flat
+
+
+def test_the_skin_gate_keeps_every_face_on_the_real_photos(load: Loader) -> None:
+    """Dropping the specks changes no face found: the search frame with and without them
+    gives the same boxes on the portraits and on skin-toned scenes."""
+    from photo_score.inference.local.frame import make_frame
+
+    for name in ("messi5.jpg", "hopper.jpg", "canon_s40_flower.jpg", "canon_rebel_dune.jpg"):
+        photo = load(name)
+        frame = make_frame(photo.preview, photo.reduced(384))
+        mask = faces.skin_mask(frame.small_rgb)
+        reach = np.ones((2 * faces._SKIN_REACH + 1,) * 2, np.uint8)
+        every = frame.small_gray8.copy()
+        every[cv2.dilate(mask, reach) == 0] = int(cv2.mean(frame.small_gray8)[0])
+        gated = faces._search_frame(frame.small_gray8, mask)
+        assert sorted(map(tuple, faces._detect(every, "frontal"))) == sorted(
+            map(tuple, faces._detect(gated, "frontal"))
+        ), name
