@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from photo_score.inference.base import Analyzer
 from photo_score.inference.local import VERSION, LocalAnalyzer
+from photo_score.inference.schemas import FeaturesReply
 from photo_score.ingest.decode import prepare_photo
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import ATTRIBUTES, PhotoMetadata
@@ -217,41 +219,58 @@ def test_overexposure_note_names_clipped_share(analyzer: LocalAnalyzer, load: Lo
     assert "overexposed" in res.features["technical_issues"]
 
 
+# Where the pixels cannot tell, the local analyzer says "unknown" (see features.py);
+# everything else must be a value the vision contract itself allows.
+_LOCAL_UNKNOWN = {"subject_position", "depth_of_field", "scene_type", "time_of_day"}
+
+
+def _contract_values(key: str) -> set[str]:
+    args = typing.get_args(FeaturesReply.model_fields[key].annotation)
+    return set(args) | ({"unknown"} if key in _LOCAL_UNKNOWN else set())
+
+
 def test_features_use_the_vision_enumerations(analyzer: LocalAnalyzer, load: Loader) -> None:
-    allowed = {
-        "subject_position": {"center", "rule_of_thirds", "off_center", "multiple", "unknown"},
-        "depth_of_field": {"shallow", "medium", "deep", "unknown"},
-        "lighting": {
-            "natural_soft",
-            "natural_harsh",
-            "golden_hour",
-            "blue_hour",
-            "artificial",
-            "mixed",
-            "low_light",
-        },
-        "color_palette": {"vibrant", "muted", "monochrome", "warm", "cool", "neutral"},
-        "human_presence": {"none", "main_subject", "secondary", "crowd"},
-        "background": {"clean", "busy", "blurred", "contextual"},
-        "time_of_day": {"dawn", "morning", "midday", "afternoon", "evening", "night", "unknown"},
-        "scene_type": {
-            "landscape",
-            "portrait",
-            "street",
-            "architecture",
-            "nature",
-            "food",
-            "event",
-            "other",
-            "unknown",
-        },
-    }
-    issues = {"blur", "noise", "overexposed", "underexposed", "tilted", "none"}
+    keys = (
+        "subject_position",
+        "depth_of_field",
+        "lighting",
+        "color_palette",
+        "human_presence",
+        "background",
+        "time_of_day",
+        "scene_type",
+    )
+    issues = set(
+        typing.get_args(
+            typing.get_args(FeaturesReply.model_fields["technical_issues"].annotation)[0]
+        )
+    )
     for name in ("messi5.jpg", "iphone6_leuven_a.jpg", "canon_sx210_motion.jpg", "xiaomi.heic"):
         f = analyzer.analyze(load(name)).features
-        for key, values in allowed.items():
-            assert f[key] in values, (name, key, f[key])
+        for key in keys:
+            assert f[key] in _contract_values(key), (name, key, f[key])
         assert set(f["technical_issues"]) <= issues
+
+
+@pytest.mark.parametrize(
+    ("clock", "expected"),
+    [
+        ("06:10", "dawn"),
+        ("09:30", "morning"),
+        ("15:00", "afternoon"),
+        ("18:40", "dusk"),
+        ("23:05", "night"),
+    ],
+)
+def test_every_hour_maps_to_a_contract_time_of_day(
+    analyzer: LocalAnalyzer, load: Loader, clock: str, expected: str
+) -> None:
+    """The EXIF clock names a time of day the vision path also uses (no "evening")."""
+    p = load("iphone6_leuven_a.jpg")  # a bright daylight frame: no daytime name is vetoed
+    meta = p.metadata.model_copy(update={"capture_time": f"2024-06-01T{clock}:00"})
+    f = analyzer.analyze(PreparedPhoto(p.image_id, p.path, meta, p.preview)).features
+    assert f["time_of_day"] == expected
+    assert f["time_of_day"] in _contract_values("time_of_day")
 
 
 def test_time_of_day_from_exif(analyzer: LocalAnalyzer, load: Loader) -> None:

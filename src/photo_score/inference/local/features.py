@@ -43,7 +43,7 @@ def time_of_day(meta: PhotoMetadata, exposure: ExposureReport) -> str:
     elif 14 <= hour < 17:
         name = "afternoon"
     elif 17 <= hour < 20:
-        name = "evening"
+        name = "dusk"  # the contract's word; "evening" (until 1.11) matched no vision label
     else:
         name = "night"
     if name in ("morning", "midday", "afternoon") and dark:
@@ -56,9 +56,9 @@ def lighting(meta: PhotoMetadata, exposure: ExposureReport, colour: ColourReport
     slow = (meta.exposure_time or 0.0) >= 1 / 15
     if exposure.p50 < 45 and (iso >= 1600 or slow):
         return "low_light"
-    if tod in ("evening", "dawn") and colour.warmth > 0.12:
+    if tod in ("dusk", "dawn") and colour.warmth > 0.12:
         return "golden_hour"
-    if tod in ("evening", "dawn", "night") and colour.warmth < -0.05 and exposure.p50 < 110:
+    if tod in ("dusk", "dawn", "night") and colour.warmth < -0.05 and exposure.p50 < 110:
         return "blue_hour"
     if exposure.clip_hi > 0.02 and colour.contrast > 60:
         return "natural_harsh"
