@@ -20,6 +20,7 @@ import ctypes
 import logging
 import os
 import threading
+from collections.abc import Mapping
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,22 @@ def is_glibc() -> bool:
         return False
 
 
+def user_tuned_malloc(env: Mapping[str, str] = os.environ) -> bool:
+    """Whether the user already tunes glibc's allocator: their settings win over ours."""
+    tunables = env.get("GLIBC_TUNABLES", "")
+    return "glibc.malloc." in tunables or any(
+        k in env for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_")
+    )
+
+
 def keep_freed_memory() -> bool:
-    """Set glibc's mmap and trim thresholds once per process; False where not applied."""
+    """Set glibc's mmap and trim thresholds once per process; False where not applied
+    (not glibc, or the user tunes malloc through its environment variables)."""
     global _done
     with _lock:
         if _done:
             return True
-        if not is_glibc():
+        if not is_glibc() or user_tuned_malloc():
             return False
         libc = ctypes.CDLL(None)
         ok = bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
