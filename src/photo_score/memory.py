@@ -38,6 +38,7 @@ _done = False
 
 
 def is_glibc() -> bool:
+    """Only glibc answers this confstr name (macOS raises, Windows has no confstr)."""
     try:
         return os.confstr("CS_GNU_LIBC_VERSION") is not None
     except (ValueError, OSError, AttributeError):  # not a glibc system (macOS, Windows, musl)

@@ -120,8 +120,8 @@ def _face_dense_skin(mask: U8) -> U8:
     window of that size around it reaches the same bar. Scattered skin-toned specks (wood
     grain, sand, brick) are dropped: on 24 MP tilings of wood and a street, 0.8% of the
     pixels were skin-toned yet their 12 px reach covered 18% of the frame, and the frontal
-    pass took 7.1 ms there against 3.2 with the specks dropped; the faces found on the
-    bench's 63 photos are the same box for box.
+    pass took 7.1 ms there against 3.2 with the specks dropped, and all 86 analyzer outputs
+    of the bench's photo sets stayed the same field for field.
     """
     k = (_MIN_CENTRE, _MIN_CENTRE)
     share = np.asarray(cv2.blur(mask, k), np.uint8)
