@@ -9,6 +9,8 @@ heap, so the next photo takes ~3,400 fresh page faults (13 MB zeroed by the kern
 analysis then faults no page at all and the peak stays where it was, since the blocks are
 reused, not piled up.
 
+The price: a long-lived process (the desktop sidecar) keeps up to that peak mapped after a
+run instead of handing it back, and a heap gives back only what is free beyond 64 MB.
 Only glibc is tuned: macOS's allocator caches large blocks by itself, and the others have
 no portable knob. The setting is process-wide, which is why only the batch pipeline asks
 for it, once.
