@@ -217,6 +217,37 @@ def test_dng_with_a_jpeg_preview_uses_it(tmp_path: Path) -> None:
     assert close(photo.preview[170, 256].astype(int), RED)  # the preview, not a demosaic
 
 
+@pytest.mark.parametrize("preview_jpeg", [False, True])
+def test_dng_with_only_a_thumbnail_is_demosaiced(tmp_path: Path, preview_jpeg: bool) -> None:
+    """A 150 px embedded image is a thumbnail: analysing it would judge a sixth of the
+    pixels a 1200 px sensor's half-size demosaic gives."""
+    red = np.zeros((100, 150, 3), np.uint8)
+    red[..., 0] = 255
+    path = make_dng(
+        tmp_path / "IMG.DNG",
+        with_preview=True,
+        size=(1200, 800),
+        preview_size=(150, 100),
+        preview_pixels=red,
+        preview_jpeg=preview_jpeg,
+    )
+    photo = prepare_photo(str(path), "id", preview_size=512)
+    assert photo.preview.shape == (341, 512, 3)
+    assert not close(photo.preview[170, 256].astype(int), RED)  # the sensor's data
+    assert photo.preview.std() > 8
+    assert photo.metadata.camera_make == "Canon"  # read from the DNG's own tags
+
+
+def test_dng_preview_as_big_as_a_half_size_demosaic_is_used(tmp_path: Path) -> None:
+    """Asked for more than the sensor holds, the preview is enough at half its size."""
+    red = np.zeros((400, 600, 3), np.uint8)
+    red[..., 0] = 255
+    path = make_dng(tmp_path / "IMG.DNG", with_preview=True, size=(1200, 800), preview_pixels=red)
+    photo = prepare_photo(str(path), "id", preview_size=1024)
+    assert photo.preview.shape == (400, 600, 3)
+    assert close(photo.preview[200, 300].astype(int), RED)
+
+
 def test_dng_without_preview_is_demosaiced(tmp_path: Path) -> None:
     path = make_dng(tmp_path / "IMG.dng", with_preview=False, size=(1200, 800))
     photo = prepare_photo(str(path), "id", preview_size=512)

@@ -253,7 +253,8 @@ def _unidentified(path: str, ext: str, head: bytes) -> PhotoError:
 def _prepare_raw(
     fh: Any, path: str, preview_size: int, max_pixels: int
 ) -> tuple[PhotoMetadata, Array] | None:
-    """Embedded preview first (fast, camera-rendered); demosaic at half size otherwise.
+    """Embedded preview first (fast, camera-rendered) when it is big enough to judge;
+    demosaic at half size otherwise.
 
     Returns None when LibRaw does not recognise the content, so Pillow gets a chance
     (a JPEG saved as .dng still decodes: content wins).
@@ -272,7 +273,8 @@ def _prepare_raw(
         if orientation >= 5:
             display = (sizes.height, sizes.width)
         try:
-            preview, exif_meta = _raw_preview(raw, preview_size, orientation)
+            wanted = min(preview_size, max(sizes.width, sizes.height) // 2)
+            preview, exif_meta = _raw_preview(raw, preview_size, orientation, wanted)
         except PhotoError:
             raise
         except Exception as exc:
@@ -301,8 +303,16 @@ def _open_raw(fh: Any, path: str) -> Any:
 
 
 def _raw_preview(
-    raw: Any, preview_size: int, orientation: int
+    raw: Any, preview_size: int, orientation: int, wanted: int
 ) -> tuple[Array, PhotoMetadata | None]:
+    """The embedded preview when its long edge reaches ``wanted``, else a demosaic.
+
+    ``wanted`` is the preview size, or half the sensor's long edge when that is smaller
+    (what a half-size demosaic gives). A smaller embedded image is a thumbnail (phone DNGs
+    and older bodies carry 160–640 px ones): judged at that size, sharpness and noise
+    would be read on a quarter of the pixels the analyzer expects, so the slower demosaic
+    is worth it.
+    """
     thumb = None
     try:
         thumb = raw.extract_thumb()
@@ -310,15 +320,18 @@ def _raw_preview(
         thumb = None
     if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
         with Image.open(BytesIO(thumb.data), formats=("JPEG",)) as jpeg:
-            meta = read_metadata(jpeg)
-            has_exif = meta.camera_make is not None or meta.capture_time is not None
-            _draft(jpeg, preview_size)
-            jpeg.load()
-            small = _fit(_to_rgb(jpeg), preview_size)
-        return apply_orientation(small, orientation), meta if has_exif else None
+            if max(jpeg.size) >= wanted:
+                meta = read_metadata(jpeg)
+                has_exif = meta.camera_make is not None or meta.capture_time is not None
+                _draft(jpeg, preview_size)
+                jpeg.load()
+                small = _fit(_to_rgb(jpeg), preview_size)
+                return apply_orientation(small, orientation), meta if has_exif else None
     if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
-        small = fit_preview(_scale_to_uint8(np.asarray(thumb.data)), preview_size)
-        return apply_orientation(small, orientation), None
+        bitmap = np.asarray(thumb.data)
+        if max(bitmap.shape[:2]) >= wanted:
+            small = fit_preview(_scale_to_uint8(bitmap), preview_size)
+            return apply_orientation(small, orientation), None
     developed = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
     return fit_preview(np.asarray(developed, dtype=np.uint8), preview_size), None
 
