@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from photo_score.inference.local import LocalAnalyzer
+from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
+from photo_score.inference.local.subject import find_subject
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import PhotoMetadata
 from tests.inference.local import degrade as d
@@ -23,6 +25,37 @@ from tests.inference.local import degrade as d
 Loader = Callable[[str], PreparedPhoto]
 
 SHIFTS = [(3.0, -2.0), (-3.0, 2.5), (1.5, 3.0), (-2.0, -3.0)]
+
+
+def test_the_salient_subject_stays_put_under_whole_pixel_jitter(load: Loader) -> None:
+    """The frame shifted by 0 or ±3 px both ways (nine frames, as between burst shots):
+    how far the saliency subject's centroid spreads, over ten photos without faces.
+    Median 0.089 of the frame with a single 64-cell saliency grid (nokia_n70 0.13,
+    fujifilm_w3 0.12), 0.031 with the map cycle-spun over four half-cell offsets."""
+    names = [
+        "canon_350d_blinds.jpg",
+        "canon_sx210_defocus.jpg",
+        "casio_qvr51_l01.jpg",
+        "nokia_n70.jpg",
+        "olympus_c2000z_board.jpg",
+        "fujifilm_w3.mpo",
+        "canon_rebel_dune.jpg",
+        "minolta_z5_wood.jpg",
+        "iphone6_leuven_a.jpg",
+        "canon_s40_flower.jpg",
+    ]
+    spreads = []
+    for name in names:
+        p = load(name)
+        points = []
+        for dx, dy in itertools.product((-3, 0, 3), repeat=2):
+            shifted = d.variant(p, d.shift(p.preview, dx, dy), f"s{dx},{dy}")
+            subject = find_subject(make_frame(shifted.preview, shifted.reduced(SMALL_EDGE)), [])
+            points.append((subject.cx, subject.cy))
+        xy = np.array(points)
+        spreads.append(float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))))
+    assert float(np.median(spreads)) <= 0.05, dict(zip(names, spreads, strict=True))
+    assert max(spreads) <= 0.13, dict(zip(names, spreads, strict=True))
 
 
 @pytest.mark.parametrize(
@@ -136,14 +169,17 @@ def test_losing_a_small_face_barely_moves_composition(
 ) -> None:
     """Haar misses messi5's small face in two of seven 1 px shifts, and the salient extent
     (the player) becomes the subject. Judged on the bare face box the subject read as tiny
-    (size 0.40 against 1.0) and composition jumped by 0.12 with the face."""
+    (size 0.40 against 1.0) and composition jumped by 0.12 with the face. What is left is
+    placement: the face and the player's saliency mass sit at different points (distance
+    to the nearest thirds point 0.097 against 0.070 since the map is cycle-spun, 0.085
+    before), worth ~0.05 of composition."""
     p = load("messi5.jpg")
     runs = [
         analyzer.analyze(d.variant(p, d.shift(p.preview, dx, 0.0), f"x{dx}")) for dx in range(-3, 4)
     ]
     assert {r.measurements["face_count"] for r in runs} == {0.0, 1.0}  # the premise
     comp = [r.attributes["composition"] for r in runs]
-    assert max(comp) - min(comp) <= 0.06, comp
+    assert max(comp) - min(comp) <= 0.07, comp
 
 
 @pytest.mark.parametrize(
