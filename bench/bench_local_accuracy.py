@@ -37,6 +37,7 @@ import itertools
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -256,10 +257,11 @@ def main() -> None:
     # photo → the analyzer reports a tilt on the untouched preview (its first analysis)
     analyzer_level: dict[str, bool] = {}
 
-    def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float]:
+    def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float, str]:
+        """Attributes, final score and the blur type the analyzer reads."""
         res = analyzer.analyze(PreparedPhoto(name, name, meta, img))
         analyzer_level.setdefault(name, res.measurements.get("tilt_confidence", 0.0) >= 0.25)
-        return res.attributes, final(res.attributes)
+        return res.attributes, final(res.attributes), str(res.features.get("blur_type"))
 
     def level(name: str) -> bool:
         """Something level in view: by eye where labelled, else by the analyzer."""
@@ -283,16 +285,23 @@ def main() -> None:
     totals = {"pairs": 0, "attr": 0, "final": 0, "both": 0}
     tilt_pairs: list[tuple[str, bool]] = []  # (photo, both lower) for the split below
     tilt_mono: dict[str, bool] = {}  # photo → both fall monotonically with the turn
+    # What the analyzer calls each blurred copy ("motion", "defocus" or "none"), and the
+    # untouched photos, to show whether motion blur is told apart from missed focus.
+    blur_read: dict[str, Counter[str]] = {}
     for dname, (fn, sevs, attr) in DEGRADATIONS.items():
         n_pairs = ok_attr = ok_final = ok_both = mono_a = mono_f = 0
         for i, photo in enumerate(photos):
             rng = np.random.default_rng(1000 + i)
             ref = REFERENCES.get(dname)
             ref_img = photo.preview if ref is None else ref(photo.preview, rng)
-            a0, f0 = run(photo.metadata, photo.image_id, ref_img)
+            a0, f0, kind0 = run(photo.metadata, photo.image_id, ref_img)
+            if ref is None and dname == "gaussian":
+                blur_read.setdefault("untouched", Counter())[kind0] += 1
             a_seq, f_seq = [a0[attr]], [f0]
             for sev in sevs:
-                a1, f1 = run(photo.metadata, photo.image_id, fn(photo.preview, sev, rng))
+                a1, f1, kind = run(photo.metadata, photo.image_id, fn(photo.preview, sev, rng))
+                if dname in {"gaussian", "motion"}:
+                    blur_read.setdefault(f"{dname} {sev:g}", Counter())[kind] += 1
                 n_pairs += 1
                 ga, gf = a1[attr] < a0[attr], f1 < f0
                 ok_attr += ga
@@ -360,6 +369,22 @@ def main() -> None:
         print(
             f"  {f'all but those {len(unlevel)} pairs':<28} both < {rest_ok / rest_n:>6.1%} "
             f"of {rest_n} pairs"
+        )
+
+    # Motion blur told apart from missed focus: what the analyzer calls each copy. A copy
+    # is called blurred only when its sharpness falls below the blur verdict's bar, so a
+    # mild blur can read "none"; among the copies called blurred, the kind should match.
+    print()
+    print("blur type read (motion / defocus / none); right kind among those called blurred")
+    for label, counts in blur_read.items():
+        kind = "motion" if label.startswith("motion") else "defocus"
+        called = counts["motion"] + counts["defocus"]
+        right = f"{counts[kind] / called:>6.1%} of {called}" if called else "     —"
+        if label == "untouched":
+            right = ""
+        print(
+            f"  {label:<13} {counts['motion']:>3} / {counts['defocus']:>3} / {counts['none']:>3}"
+            f"   {right}"
         )
 
     # ------------------------------------------------------------ bursts
