@@ -182,6 +182,12 @@ LEVEL_BY_EYE: dict[str, str] = {
     "opencv_aero3.jpg": "horizon",
     "opencv_building.jpg": "building",
     "opencv_home.jpg": "building, shot upward",
+    "kde_bythewater.jpg": "lake horizon",
+    "kde_coldripple.jpg": "jetty's end, square to the frame",
+    "kde_darkesthour.jpg": "lake horizon in fog",
+    "kde_eveningglow.jpg": "lake shore and hills",
+    "kde_path.jpg": "tree trunks",
+    "kde_summer_1am.jpg": "lake horizon",
 }
 NOTHING_LEVEL_BY_EYE: frozenset[str] = frozenset(
     {
@@ -207,6 +213,11 @@ NOTHING_LEVEL_BY_EYE: frozenset[str] = frozenset(
         "opencv_butterfly.jpg",
         "opencv_orange.jpg",
         "opencv_squirrel_cls.jpg",
+        "kde_colorfulcups.jpg",  # cups from above
+        "kde_fallenleaf.jpg",
+        "kde_grey.jpg",  # curved façade bands, no level reference
+        "kde_kite.jpg",  # sky
+        "kde_onestandsout.jpg",  # plants from above
     }
 )
 

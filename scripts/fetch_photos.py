@@ -98,6 +98,24 @@ HOLDOUT_DEBIAN: dict[str, dict[str, str]] = {
             "squirrel_cls.jpg",
         )
     },
+    # KDE Plasma's photographic wallpapers (2560×1600; four are lake horizons), added
+    # after 1.12, so no version was fitted to them.
+    "plasma-workspace-wallpapers": {
+        f"usr/share/wallpapers/{name}/contents/images/2560x1600.jpg": f"kde_{name.lower()}.jpg"
+        for name in (
+            "BytheWater",
+            "ColdRipple",
+            "ColorfulCups",
+            "DarkestHour",
+            "EveningGlow",
+            "FallenLeaf",
+            "Grey",
+            "Kite",
+            "OneStandsOut",
+            "Path",
+            "summer_1am",
+        )
+    },
 }
 
 
