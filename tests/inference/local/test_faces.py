@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from photo_score.inference.local import LocalAnalyzer, faces
+from photo_score.inference.local.frame import SMALL_EDGE, Frame, make_frame
 from photo_score.ingest.prepared import PreparedPhoto
 from tests.inference.local import degrade as d
 
@@ -57,6 +58,50 @@ def test_painted_closed_eyes_score_lower(analyzer: LocalAnalyzer, load: Loader, 
     assert e_open is not None
     assert e_closed is not None
     assert e_closed < e_open - 0.05, (e_open, e_closed)
+
+
+def _enlarged_hopper(load: Loader, factor: int = 3) -> np.ndarray:
+    """Hopper's 128 px portrait enlarged so its face is wider than the eye-evidence rule's
+    minimum (no large real face ships in the packages)."""
+    p = load("hopper.jpg").preview
+    h, w = p.shape[:2]
+    return np.asarray(cv2.resize(p, (w * factor, h * factor), interpolation=cv2.INTER_CUBIC))
+
+
+def test_a_box_with_nothing_of_a_face_where_its_eyes_should_be_is_dropped(
+    load: Loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The frontal cascade fired on featureless skin-toned bokeh in a leaf photo; a box
+    whose eye bands hold nothing darker than its skin is no face. The same box on a
+    real face, eyes open or painted shut, is kept."""
+    big = _enlarged_hopper(load)
+    photo = d.variant(load("hopper.jpg"), big, "x3")
+    found = faces.detect_faces(_frame(photo))
+    assert len(found) == 1
+    assert found[0].w >= faces._EYE_EVIDENCE_WIDTH
+    box = (found[0].x, found[0].y, found[0].w, found[0].h)
+    # The cascade reports that box whatever the pixels: only the eye test can drop it.
+    scale = _frame(photo).scale
+    small_box = tuple(round(v * scale) for v in box)
+    monkeypatch.setattr(
+        faces, "_detect", lambda gray, kind: [small_box] if kind == "frontal" else []
+    )
+    cheek = np.median(
+        big[box[1] + box[3] * 2 // 3, box[0] + box[2] // 3 : box[0] + box[2] * 2 // 3], axis=0
+    )
+    blob = big.copy()
+    x, y, w, h = box
+    blob[y : y + h, x : x + w] = cv2.GaussianBlur(np.full((h, w, 3), cheek, np.uint8), (0, 0), 2)
+    shut = d.close_eyes(big, box)
+    assert faces.detect_faces(_frame(d.variant(photo, blob, "blob"))) == []
+    assert len(faces.detect_faces(_frame(d.variant(photo, big, "open")))) == 1
+    kept = faces.detect_faces(_frame(d.variant(photo, shut, "shut")))
+    assert len(kept) == 1
+    assert kept[0].eyes_open is not None
+
+
+def _frame(photo: PreparedPhoto) -> Frame:
+    return make_frame(photo.preview, photo.reduced(SMALL_EDGE))
 
 
 def test_cascades_search_only_near_skin() -> None:

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from photo_score.inference.local import LocalAnalyzer
+from photo_score.inference.local.exposure import measure_exposure
 from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 from photo_score.inference.local.subject import find_subject
@@ -56,6 +57,22 @@ def test_the_salient_subject_stays_put_under_whole_pixel_jitter(load: Loader) ->
         spreads.append(float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))))
     assert float(np.median(spreads)) <= 0.05, dict(zip(names, spreads, strict=True))
     assert max(spreads) <= 0.13, dict(zip(names, spreads, strict=True))
+
+
+def test_a_bright_speck_does_not_decide_what_counts_as_clipped(load: Loader) -> None:
+    """Clipping is read as a pile-up near the frame's brightest tones. With the maximum as
+    that ceiling, one speck brighter than the rest moved it: a foggy frame read 30% of its
+    area clipped in some 2 px shifts and none in others (exposure 0.46 or 0.79)."""
+    p = load("casio_qvr51_l01.jpg")  # a blown sky: 34% of the frame at the ceiling
+    dim = d.exposure(p.preview, -1.0)  # the sky pulled down to a grey plateau
+    speck = dim.copy()
+    speck[100:103, 150:153] = 255  # nine pixels far brighter than the plateau
+    readings = []
+    for img in (dim, speck):
+        frame = make_frame(img, None)
+        readings.append(measure_exposure(frame).clip_any)
+    assert readings[0] > 0.2, readings  # the plateau still counts as clipped
+    assert abs(readings[0] - readings[1]) < 0.01, readings
 
 
 @pytest.mark.parametrize(

@@ -86,11 +86,15 @@ def _highlights(frame: Frame, calm: np.ndarray) -> tuple[float, float, float, fl
     # floor is low (1.9; 150 before) so that a sky pulled down two stops or more is still
     # found. No original among the 40 package photos moved with it: a frame's own
     # brightest tones are rarely one flat level unless something clipped them.
-    ceiling = max(0.98 * float(cv2.minMaxLoc(top)[1]) - 0.5, 64.0)
+    # The ceiling is the 99.9th percentile, not the maximum (1.13): a speck brighter than
+    # everything else, whose small-frame value moves with the area grid, moved the
+    # ceiling past a foggy frame's brightest tones in some 2 px shifts and not others
+    # (kde_coldripple: 30% of the frame "clipped" or none, exposure 0.46 or 0.79).
+    top_hist = cv2.calcHist([top], [0], None, [256], [0, 256]).ravel()
+    reach, brightest = _percentiles(top_hist, (0.995, 0.999))
+    ceiling = max(0.98 * brightest - 0.5, 64.0)
     clip_any = float(cv2.countNonZero(cv2.threshold(top, ceiling, 255, cv2.THRESH_BINARY)[1]))
     clip_any /= max(top.size, 1)
-    top_hist = cv2.calcHist([top], [0], None, [256], [0, 256]).ravel()
-    (reach,) = _percentiles(top_hist, (0.995,))
     # Texture is read on the grain-free copy (``calm``, as the tonal range is): on the
     # frame itself, grain read as highlight detail (opencv aero3's hazy sky at σ = 6: the
     # detail term 0.48 → 0.81, and the noisy copy's exposure rose from 0.63 to 0.85;
