@@ -318,22 +318,25 @@ def _raw_preview(
         thumb = raw.extract_thumb()
     except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
         thumb = None
+    exif: PhotoMetadata | None = None
     if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
         with Image.open(BytesIO(thumb.data), formats=("JPEG",)) as jpeg:
+            # The embedded JPEG's EXIF is the file's, even when its pixels are too few.
+            meta = read_metadata(jpeg)
+            if meta.camera_make is not None or meta.capture_time is not None:
+                exif = meta
             if max(jpeg.size) >= wanted:
-                meta = read_metadata(jpeg)
-                has_exif = meta.camera_make is not None or meta.capture_time is not None
                 _draft(jpeg, preview_size)
                 jpeg.load()
                 small = _fit(_to_rgb(jpeg), preview_size)
-                return apply_orientation(small, orientation), meta if has_exif else None
+                return apply_orientation(small, orientation), exif
     if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
         bitmap = np.asarray(thumb.data)
         if max(bitmap.shape[:2]) >= wanted:
             small = fit_preview(_scale_to_uint8(bitmap), preview_size)
             return apply_orientation(small, orientation), None
     developed = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
-    return fit_preview(np.asarray(developed, dtype=np.uint8), preview_size), None
+    return fit_preview(np.asarray(developed, dtype=np.uint8), preview_size), exif
 
 
 def _tiff_exif(fh: Any) -> PhotoMetadata | None:
