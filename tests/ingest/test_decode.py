@@ -185,9 +185,15 @@ def test_non_utf8_path_decodes(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- RAW
 
 
-def test_dng_with_preview_uses_the_embedded_image(tmp_path: Path) -> None:
-    red = np.zeros((400, 600, 3), np.uint8)
+def _red(height: int, width: int) -> np.ndarray:
+    """Preview pixels no demosaic of the natural-image CFA would give."""
+    red = np.zeros((height, width, 3), np.uint8)
     red[..., 0] = 255
+    return red
+
+
+def test_dng_with_preview_uses_the_embedded_image(tmp_path: Path) -> None:
+    red = _red(400, 600)
     path = make_dng(tmp_path / "IMG.DNG", with_preview=True, size=(1200, 800), preview_pixels=red)
     photo = prepare_photo(str(path), "id", preview_size=512)
     assert photo.preview.shape == (341, 512, 3)
@@ -200,8 +206,7 @@ def test_dng_with_preview_uses_the_embedded_image(tmp_path: Path) -> None:
 
 def test_dng_with_a_jpeg_preview_uses_it(tmp_path: Path) -> None:
     """Camera RAWs embed a JPEG preview; LibRaw returns it as JPEG bytes."""
-    red = np.zeros((400, 600, 3), np.uint8)
-    red[..., 0] = 255
+    red = _red(400, 600)
     path = make_dng(
         tmp_path / "IMG.DNG",
         with_preview=True,
@@ -221,8 +226,7 @@ def test_dng_with_a_jpeg_preview_uses_it(tmp_path: Path) -> None:
 def test_dng_with_only_a_thumbnail_is_demosaiced(tmp_path: Path, preview_jpeg: bool) -> None:
     """A 150 px embedded image is a thumbnail: analysing it would judge a sixth of the
     pixels a 1200 px sensor's half-size demosaic gives."""
-    red = np.zeros((100, 150, 3), np.uint8)
-    red[..., 0] = 255
+    red = _red(100, 150)
     path = make_dng(
         tmp_path / "IMG.DNG",
         with_preview=True,
@@ -240,8 +244,7 @@ def test_dng_with_only_a_thumbnail_is_demosaiced(tmp_path: Path, preview_jpeg: b
 
 def test_dng_preview_as_big_as_a_half_size_demosaic_is_used(tmp_path: Path) -> None:
     """Asked for more than the sensor holds, the preview is enough at half its size."""
-    red = np.zeros((400, 600, 3), np.uint8)
-    red[..., 0] = 255
+    red = _red(400, 600)
     path = make_dng(tmp_path / "IMG.DNG", with_preview=True, size=(1200, 800), preview_pixels=red)
     photo = prepare_photo(str(path), "id", preview_size=1024)
     assert photo.preview.shape == (400, 600, 3)
