@@ -31,8 +31,8 @@ from photo_score.inference.local.frame import CLIP_HI, CLIP_LO, Frame
 
 
 class ExposurePart(StrEnum):
-    """The parts of the exposure score, in ``measure_exposure``'s order; the report names
-    the lowest (the score is min-weighted) and the note says what it measured."""
+    """The parts of the exposure score; the report names the lowest (the score is
+    min-weighted) and the note says what it measured."""
 
     MID_TONES = "mid-tones"
     REACH = "highlight reach"
@@ -212,12 +212,23 @@ def measure_exposure(frame: Frame) -> ExposureReport:
     s_any *= 1.0 - 0.5 * ramp(reach, 240.0, 200.0) * ramp(clip_any, 0.02, 0.1)
     bright = curve(p90, [170, 200, 240], [0.0, 0.5, 1.0])
     s_detail = 1.0 - bright * (1.0 - curve(detail, [0.03, 0.1, 0.25, 0.6], [0.2, 0.5, 0.8, 1.0]))
-    parts = (mid, top, bottom, s_hi, s_lo, s_head, s_foot, s_any, s_detail)
+    parts = {
+        ExposurePart.MID_TONES: mid,
+        ExposurePart.REACH: top,
+        ExposurePart.DARKEST: bottom,
+        ExposurePart.CLIPPED: s_hi,
+        ExposurePart.CRUSHED: s_lo,
+        ExposurePart.HEADROOM: s_head,
+        ExposurePart.FOOTROOM: s_foot,
+        ExposurePart.CHANNEL: s_any,
+        ExposurePart.TEXTURE: s_detail,
+    }
     # Weighted geometric, not arithmetic (until 1.8: 0.65·min + 0.35·mean): the same for a
     # good frame, but the mean term no longer holds a frame with one ruinous fault at a
     # third of the scale (the blinds at −5 EV, nearly black, scored 0.31; now 0.13).
-    score = min(parts) ** 0.65 * float(np.mean(parts)) ** 0.35
-    limit = list(ExposurePart)[int(np.argmin(parts))]
+    values = list(parts.values())
+    score = min(values) ** 0.65 * float(np.mean(values)) ** 0.35
+    limit = min(parts, key=parts.__getitem__)
     return ExposureReport(
         clip_hi,
         clip_lo,

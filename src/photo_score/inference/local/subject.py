@@ -81,8 +81,8 @@ def saliency_map(frame: Frame) -> F32:
     g = frame.small_gray8
     h, w = g.shape
     fine = cv2.resize(g, (2 * _MAP, 2 * _MAP), interpolation=cv2.INTER_AREA)
-    fine = cv2.copyMakeBorder(fine, 0, 1, 0, 1, cv2.BORDER_REPLICATE)
-    # Mean of each 2×2 block from its top-left corner: every other one is a 64×64 grid.
+    # Mean of each 2×2 block from its top-left corner (the last row and column repeat the
+    # edge): every other one is a 64×64 grid.
     blocks = cv2.blur(fine, (2, 2), anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
     acc = np.zeros((_MAP, _MAP), np.float32)
     for oy in (0, 1):
