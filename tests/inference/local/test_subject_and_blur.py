@@ -44,3 +44,16 @@ def test_synthetic_motion_is_told_from_synthetic_defocus(
     assert moved.features["blur_type"] == "motion"
     assert soft.features["blur_type"] == "defocus"
     assert "smeared" in moved.notes["sharpness"]
+
+
+def test_a_shaken_page_is_held_down_by_its_smeared_direction(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """canon_sx210_motion: a page shaken into streaks whose JPEG blocks are visible. Blocks
+    only fill a directional dip, so they must not excuse the streak (it read 0.87 sharp
+    when they did); the note says which way the detail is smeared."""
+    res = analyzer.analyze(load("canon_sx210_motion.jpg"))
+    assert res.measurements["jpeg_blockiness"] > 0.15  # visible blocks, as shot
+    assert res.attributes["sharpness"] < 0.75
+    assert "smeared along" in res.notes["sharpness"]
+    assert "limits sharpness to" in res.notes["sharpness"]

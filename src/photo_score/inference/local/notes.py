@@ -66,6 +66,12 @@ def _sharpness_note(f: Findings) -> str:
         )
     elif s.blur_type == "defocus":
         parts.append("soft in every direction alike: missed focus or defocus rather than motion")
+    elif s.streak_cap is not None:
+        parts.append(
+            f"but it is smeared along {s.motion_angle:.0f}° (camera or subject movement): "
+            f"that direction keeps only {s.min_direction_ratio:.0%}, which limits sharpness "
+            f"to {s.streak_cap:.2f}"
+        )
     if s.separation is not None and s.separation >= 1.3 and s.blur_type == "none":
         parts.append(f"the subject is {s.separation:.1f}× sharper than the background")
     if f.subject.kind == "face" and s.best_ratio - s.subject_ratio > 0.15:
