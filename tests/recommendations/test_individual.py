@@ -100,6 +100,21 @@ def test_advice_quotes_measurements_and_exif() -> None:
     assert item.finding == "detail on the face keeps 45% of its fine contrast"
 
 
+def test_motion_advice_quotes_the_dip_the_verdict_was_read_from() -> None:
+    """A blurred frame's motion verdict comes from the preview's directional dip
+    (``blur_motion_index``), not the 512 px one the score uses; the advice quotes it."""
+    photo = {**TYPICAL, "sharpness": 0.3}
+    result = _result(
+        photo,
+        measurements={"motion_index": 0.18, "blur_motion_index": 0.31},
+        features={"blur_type": "motion"},
+    )
+    advice = advise(result, baseline_from_values(_collection()))
+    item = advice.items[0]
+    assert "directional smear index 0.31" in item.text
+    assert any("freeze the movement" in tip for tip in item.advice)
+
+
 def test_exposure_advice_counts_stops() -> None:
     photo = {**TYPICAL, "exposure_balance": 0.3}
     result = _result(photo, measurements={"luma_p50": 30.0, "luma_p99": 120.0})

@@ -205,7 +205,8 @@ def _sharpness(
     shutter = md.exposure_time if md else None
     focal = md.focal_length_mm if md else None
     if motion:
-        index = _num(m, "motion_index")
+        # The dip the motion verdict was read from (the preview's), where there is one.
+        index = _num(m, "blur_motion_index") or _num(m, "motion_index")
         findings.append(
             "motion blur" + (f" (directional smear index {index:.2f})" if index else "")
         )

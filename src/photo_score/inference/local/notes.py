@@ -59,10 +59,10 @@ def _sharpness_note(f: Findings) -> str:
         f"detail {_where(f.subject)} keeps {s.subject_ratio:.0%} of its fine contrast "
         "under a re-blur test"
     ]
-    if s.blur_type == "motion":
+    if s.blur_type == "motion" and s.blur_index is not None and s.blur_angle is not None:
         parts.append(
-            f"motion blur: detail is smeared along {s.motion_angle:.0f}° "
-            f"(directional dip {s.motion_index:.2f})"
+            f"motion blur: detail is smeared along {s.blur_angle:.0f}° "
+            f"(directional dip {s.blur_index:.2f})"
         )
     elif s.blur_type == "defocus":
         parts.append("soft in every direction alike: missed focus or defocus rather than motion")
@@ -286,6 +286,7 @@ def write_notes(
         "sharp_best_ratio": s.best_ratio,
         "sharp_min_direction_ratio": s.min_direction_ratio,
         "motion_index": s.motion_index,
+        **({} if s.blur_index is None else {"blur_motion_index": s.blur_index}),
         "clip_highlights": e.clip_hi,
         "clip_shadows": e.clip_lo,
         "luma_p1": e.p1,
