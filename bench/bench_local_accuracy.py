@@ -188,6 +188,13 @@ LEVEL_BY_EYE: dict[str, str] = {
     "kde_eveningglow.jpg": "lake shore and hills",
     "kde_path.jpg": "tree trunks",
     "kde_summer_1am.jpg": "lake horizon",
+    "lomiri_bridge.jpg": "beach horizon",
+    "lomiri_friends.jpg": "door frame and planks",
+    "lomiri_kleiber.jpg": "tree trunk",
+    "lomiri_life.jpg": "tree trunks",
+    "lomiri_seeding.jpg": "upright stems, soft horizon",
+    "lomiri_sunset.jpg": "hills' horizon",
+    "lomiri_wine.jpg": "room: speaker, window, table",
 }
 NOTHING_LEVEL_BY_EYE: frozenset[str] = frozenset(
     {
@@ -218,6 +225,13 @@ NOTHING_LEVEL_BY_EYE: frozenset[str] = frozenset(
         "kde_grey.jpg",  # curved façade bands, no level reference
         "kde_kite.jpg",  # sky
         "kde_onestandsout.jpg",  # plants from above
+        "lomiri_aitzgorri.jpg",  # mountain ridges over a sloping meadow
+        "lomiri_dragonfly.jpg",  # leaves against the sky
+        "lomiri_free.jpg",  # an ornament under lamps
+        "lomiri_greentock.jpg",  # a clock seen at an angle
+        "lomiri_picosdeeuropa.jpg",  # mountains, a path up a slope
+        "lomiri_picture_0b.jpg",  # a fig in a bowl, from above
+        "lomiri_picture_1a.jpg",  # brushes leaning in a jar
     }
 )
 
