@@ -267,7 +267,10 @@ def test_every_hour_maps_to_a_contract_time_of_day(
 ) -> None:
     """The EXIF clock names a time of day the vision path also uses (no "evening")."""
     p = load("iphone6_leuven_a.jpg")  # a bright daylight frame: no daytime name is vetoed
-    meta = p.metadata.model_copy(update={"capture_time": f"2024-06-01T{clock}:00"})
+    # No exposure settings, so the light cannot veto the "night" hour either.
+    meta = p.metadata.model_copy(
+        update={"capture_time": f"2024-06-01T{clock}:00", "exposure_time": None}
+    )
     f = analyzer.analyze(PreparedPhoto(p.image_id, p.path, meta, p.preview)).features
     assert f["time_of_day"] == expected
     assert f["time_of_day"] in _contract_values("time_of_day")
@@ -276,6 +279,17 @@ def test_every_hour_maps_to_a_contract_time_of_day(
 def test_time_of_day_from_exif(analyzer: LocalAnalyzer, load: Loader) -> None:
     p = load("iphone6_leuven_a.jpg")  # 13:46 local time, daylight
     assert analyzer.analyze(p).features["time_of_day"] == "midday"
+
+
+def test_a_night_hour_with_a_daylight_exposure_is_a_wrong_clock(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """casio_qvr51_l01: a sunlit church whose camera clock says 23:39 (1/250 s at f/6.2,
+    light value 13.2). moto_ela: a dim room at night (1/15 s, f/2, ISO 1000: 2.6)."""
+    church = analyzer.analyze(load("casio_qvr51_l01.jpg"))
+    assert church.features["time_of_day"] == "unknown"
+    room = analyzer.analyze(load("moto_ela_original.jpg"))
+    assert room.features["time_of_day"] == "night"
 
 
 def test_read_only_preview_is_not_modified(analyzer: LocalAnalyzer, load: Loader) -> None:

@@ -7,6 +7,7 @@ motion beyond visible blur).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from photo_score.inference.local.color import ColourReport
@@ -28,8 +29,24 @@ def _hour(meta: PhotoMetadata) -> int | None:
         return None
 
 
+def light_value(meta: PhotoMetadata) -> float | None:
+    """How bright the scene was, from the exposure the camera used: log2(N²/t) at ISO 100
+    (sunlit ≈ 15, overcast day ≈ 12–13, open shade ≈ 10–11, lit interiors ≈ 5–8, a street
+    at night ≈ 2–5). None without shutter time and aperture; ISO 100 when it is missing."""
+    t, n = meta.exposure_time, meta.f_number
+    if not t or not n or t <= 0 or n <= 0:
+        return None
+    return math.log2(n * n / t) - math.log2((meta.iso or 100) / 100)
+
+
+# From this light value the scene was lit by day, whatever the camera's clock says.
+_DAYLIGHT_LV = 10.0
+
+
 def time_of_day(meta: PhotoMetadata, exposure: ExposureReport) -> str:
-    """EXIF hour, checked against the light: a dark frame at noon is "unknown"."""
+    """EXIF hour, checked against the light: a dark frame at noon is "unknown", and so is
+    a "night" hour whose exposure says daylight (a camera clock never set, or left on
+    another time zone: casio_qvr51_l01, a sunlit church at 23:39, light value 13.2)."""
     hour = _hour(meta)
     if hour is None:
         return "unknown"
@@ -48,6 +65,9 @@ def time_of_day(meta: PhotoMetadata, exposure: ExposureReport) -> str:
         name = "night"
     if name in ("morning", "midday", "afternoon") and dark:
         return "unknown"  # indoors or heavily underexposed: the clock says day, pixels don't
+    lv = light_value(meta)
+    if name == "night" and lv is not None and lv >= _DAYLIGHT_LV:
+        return "unknown"  # the clock says night, the exposure says day
     return name
 
 
