@@ -292,6 +292,17 @@ def test_a_night_hour_with_a_daylight_exposure_is_a_wrong_clock(
     assert room.features["time_of_day"] == "night"
 
 
+def test_a_long_exposure_of_a_dark_scene_is_low_light(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """The rendering can be bright after 8 s; the exposure says how dark the scene was."""
+    p = load("iphone6_leuven_a.jpg")  # daylight as shot: natural light
+    assert analyzer.analyze(p).features["lighting"].startswith("natural")
+    night = p.metadata.model_copy(update={"exposure_time": 8.0, "f_number": 5.6, "iso": 200})
+    res = analyzer.analyze(PreparedPhoto(p.image_id, p.path, night, p.preview))
+    assert res.features["lighting"] == "low_light"
+
+
 def test_read_only_preview_is_not_modified(analyzer: LocalAnalyzer, load: Loader) -> None:
     p = load("messi5.jpg")
     before = p.preview.copy()

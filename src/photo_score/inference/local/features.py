@@ -41,6 +41,8 @@ def light_value(meta: PhotoMetadata) -> float | None:
 
 # From this light value the scene was lit by day, whatever the camera's clock says.
 _DAYLIGHT_LV = 10.0
+# Up to this one it was night-dark or a dim interior, however bright the rendering.
+_LOW_LIGHT_LV = 3.0
 
 
 def time_of_day(meta: PhotoMetadata, exposure: ExposureReport) -> str:
@@ -80,6 +82,11 @@ def lighting(meta: PhotoMetadata, exposure: ExposureReport, colour: ColourReport
         return "golden_hour"
     if tod in ("dusk", "dawn", "night") and colour.warmth < -0.05 and exposure.p50 < 110:
         return "blue_hour"
+    lv = light_value(meta)
+    if lv is not None and lv <= _LOW_LIGHT_LV:
+        # A long exposure can render a dark scene bright (kde_coldripple: a jetty in fog
+        # at night, 8 s at f/5.6, median 64% grey): the exposure says how dark it was.
+        return "low_light"
     if exposure.clip_hi > 0.02 and colour.contrast > 60:
         return "natural_harsh"
     return "natural_soft" if colour.contrast < 55 else "natural_harsh"
