@@ -309,6 +309,7 @@ def main() -> None:
     mono_fail: list[str] = []
     totals = {"pairs": 0, "attr": 0, "final": 0, "both": 0}
     tilt_pairs: list[tuple[str, bool]] = []  # (photo, both lower) for the split below
+    by_photo: dict[str, list[tuple[str, bool]]] = {}  # photo → (degradation, both lower)
     tilt_mono: dict[str, bool] = {}  # photo → both fall monotonically with the turn
     # What the analyzer calls each blurred copy ("motion", "defocus" or "none"), and the
     # untouched photos, to show whether motion blur is told apart from missed focus.
@@ -332,6 +333,7 @@ def main() -> None:
                 ok_attr += ga
                 ok_final += gf
                 ok_both += ga and gf
+                by_photo.setdefault(photo.image_id, []).append((dname, bool(ga and gf)))
                 if dname == "tilt":
                     tilt_pairs.append((photo.image_id, bool(ga and gf)))
                 if not (ga and gf):
@@ -395,6 +397,21 @@ def main() -> None:
             f"  {f'all but those {len(unlevel)} pairs':<28} both < {rest_ok / rest_n:>6.1%} "
             f"of {rest_n} pairs"
         )
+    # Per source (the file name's prefix: kde_, lomiri_, mate_, opencv_ …), so a set added
+    # later can be read on its own: it is the one no version was fitted to.
+    prefixes = Counter(name.split("_")[0] for name in by_photo)
+    sources = sorted(src for src, n in prefixes.items() if n >= 5)  # sets, not one camera
+    if len(sources) > 1:
+        print("  by source (file-name prefix): both <, all pairs | all but the level-less turns")
+        for src in sources:
+            names = [n for n in by_photo if n.split("_")[0] == src]
+            rows = [(n, d, ok) for n in names for d, ok in by_photo[n]]
+            every = [ok for _, _, ok in rows]
+            kept = [ok for n, d, ok in rows if not (d == "tilt" and not level(n))]
+            print(
+                f"    {src:<10} {len(names):>3} photos  {sum(every) / len(every):>6.1%} of "
+                f"{len(every):<4} | {sum(kept) / max(len(kept), 1):>6.1%} of {len(kept)}"
+            )
 
     # Motion blur told apart from missed focus: what the analyzer calls each copy. A copy
     # is called blurred only when its sharpness falls below the blur verdict's bar, so a
