@@ -226,7 +226,7 @@ def measure_sharpness(frame: Frame, noise: NoiseReport, subject: Subject) -> Sha
     if blurred:
         # Which kind of blur is read on the preview itself, not on the 512 px copy the
         # score uses: a 7 px streak is 3.5 px there and its dip is shallow, so most were
-        # called defocus (7 of 25 right on the held-out photos; 29 of 37 on the preview
+        # called defocus (6 of 25 right on the held-out photos; 29 of 37 on the preview
         # over both sets, while Gaussian copies read as motion no more often, 16 against
         # 19 of 176). It costs ~10 ms, and only a frame called blurred pays it.
         full = _directions(frame.gray, _direction_weights(frame.gray.shape, subject), noise.sigma)
