@@ -115,6 +115,21 @@ def test_motion_advice_quotes_the_dip_the_verdict_was_read_from() -> None:
     assert any("freeze the movement" in tip for tip in item.advice)
 
 
+def test_a_weakly_supported_tilt_is_advised_as_a_check_not_a_fault() -> None:
+    """The analyzer's tilt confidence decides the wording: a confident reading says the
+    horizon is tilted; a weak one (little level structure) says to check."""
+    photo = {**TYPICAL, "composition": 0.35}
+    baseline = baseline_from_values(_collection())
+    for confidence, finding in (
+        (0.9, "horizon/verticals tilted by 4.0°"),
+        (0.35, "lines may be tilted by 4.0° (weak evidence)"),
+    ):
+        result = _result(photo, measurements={"tilt_deg": 4.0, "tilt_confidence": confidence})
+        item = advise(result, baseline).items[0]
+        assert item.attribute == "composition"
+        assert finding in item.text, confidence
+
+
 def test_exposure_advice_counts_stops() -> None:
     photo = {**TYPICAL, "exposure_balance": 0.3}
     result = _result(photo, measurements={"luma_p50": 30.0, "luma_p99": 120.0})

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from photo_score.errors import NotFoundError
+from photo_score.inference.local.composition import SURE_TILT
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata
 from photo_score.scoring import DISPLAY_NAMES
@@ -316,9 +317,13 @@ def _composition(m: Mapping[str, Any], f: Mapping[str, Any]) -> tuple[list[str],
     tilt, clutter = _num(m, "tilt_deg"), _num(m, "clutter")
     area, thirds = _num(m, "subject_area"), _num(m, "thirds_distance")
     position = f.get("subject_position")
-    if tilt is not None and abs(tilt) >= 0.7:
+    sure = (_num(m, "tilt_confidence") or 0.0) >= SURE_TILT
+    if tilt is not None and abs(tilt) >= 0.7 and sure:
         findings.append(f"horizon/verticals tilted by {abs(tilt):.1f}°")
         tips.append("level it with the straighten tool, or turn on the camera's level")
+    elif tilt is not None and abs(tilt) >= 0.7:
+        findings.append(f"lines may be tilted by {abs(tilt):.1f}° (weak evidence)")
+        tips.append("check the horizon or a vertical edge; straighten only if one leans")
     if clutter is not None and clutter > 1.3:
         findings.append(f"the background is {clutter:.1f}× busier than the subject")
         tips.append("simplify: a cleaner background, a lower or higher angle, or a wider aperture")

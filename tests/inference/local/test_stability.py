@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from photo_score.inference.local import LocalAnalyzer
+from photo_score.inference.local.composition import SURE_TILT
 from photo_score.inference.local.exposure import measure_exposure
 from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
@@ -503,3 +504,20 @@ def test_a_frame_far_off_scores_low_on_exposure(
     assert analyzer.analyze(p).attributes["exposure_balance"] > 0.9
     off = analyzer.analyze(d.variant(p, d.exposure(p.preview, ev), f"e{ev}"))
     assert off.attributes["exposure_balance"] < ceiling, off.attributes
+
+
+def test_a_tilt_read_on_little_level_structure_is_hedged_not_flagged(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """messi5 turned 5°: the pitch lines are few, confidence under SURE_TILT, so the note
+    hedges and no "tilted" issue is raised; a street turned as much is stated plainly."""
+    p = load("messi5.jpg")
+    pitch = analyzer.analyze(d.variant(p, d.tilt(p.preview, 5.0), "t5"))
+    assert pitch.measurements["tilt_confidence"] < SURE_TILT
+    assert "lines may be tilted by" in pitch.notes["composition"]
+    assert "tilted" not in pitch.features["technical_issues"]
+    q = load("casio_qvr51_large.jpg")
+    street = analyzer.analyze(d.variant(q, d.tilt(q.preview, 5.0), "t5"))
+    assert street.measurements["tilt_confidence"] >= SURE_TILT
+    assert "horizon/verticals tilted by" in street.notes["composition"]
+    assert "tilted" in street.features["technical_issues"]

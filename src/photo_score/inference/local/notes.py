@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from photo_score.inference.local.aesthetic import AestheticScores
 from photo_score.inference.local.color import ColourReport
-from photo_score.inference.local.composition import BUSY_BACKGROUND, CompositionReport
+from photo_score.inference.local.composition import BUSY_BACKGROUND, SURE_TILT, CompositionReport
 from photo_score.inference.local.exposure import ExposurePart, ExposureReport
 from photo_score.inference.local.faces import Face
 from photo_score.inference.local.judge import Judgeability
@@ -155,8 +155,13 @@ def _composition_note(f: Findings) -> str:
             f"subject off the thirds and centre ({c.thirds_distance:.0%} of the diagonal "
             "from a thirds point)"
         )
-    if c.tilt_deg is not None and abs(c.tilt_deg) >= 0.7:
+    if c.tilt_deg is not None and abs(c.tilt_deg) >= 0.7 and c.tilt_confidence >= SURE_TILT:
         parts.append(f"horizon/verticals tilted by {abs(c.tilt_deg):.1f}°")
+    elif c.tilt_deg is not None and abs(c.tilt_deg) >= 0.7:
+        parts.append(
+            f"lines may be tilted by {abs(c.tilt_deg):.1f}° (weak evidence: little structure "
+            "that should be level)"
+        )
     elif c.tilt_deg is not None:
         parts.append("lines are level")
     if c.cut_edges:
@@ -247,7 +252,8 @@ def _issues(f: Findings) -> list[str]:
         issues.append("overexposed")
     if (e.p99 < 150 or e.p50 < 40) and e.key == "normal":
         issues.append("underexposed")
-    if f.comp.tilt_deg is not None and abs(f.comp.tilt_deg) >= 1.5:
+    c = f.comp
+    if c.tilt_deg is not None and abs(c.tilt_deg) >= 1.5 and c.tilt_confidence >= SURE_TILT:
         issues.append("tilted")
     return issues
 
