@@ -308,7 +308,6 @@ def main() -> None:
     failures: list[str] = []
     mono_fail: list[str] = []
     totals = {"pairs": 0, "attr": 0, "final": 0, "both": 0}
-    tilt_pairs: list[tuple[str, bool]] = []  # (photo, both lower) for the split below
     by_photo: dict[str, list[tuple[str, bool]]] = {}  # photo → (degradation, both lower)
     tilt_mono: dict[str, bool] = {}  # photo → both fall monotonically with the turn
     # What the analyzer calls each blurred copy ("motion", "defocus" or "none"), and the
@@ -334,8 +333,6 @@ def main() -> None:
                 ok_final += gf
                 ok_both += ga and gf
                 by_photo.setdefault(photo.image_id, []).append((dname, bool(ga and gf)))
-                if dname == "tilt":
-                    tilt_pairs.append((photo.image_id, bool(ga and gf)))
                 if not (ga and gf):
                     failures.append(
                         f"{dname}@{sev} {photo.image_id}: {attr} {a0[attr]:.3f}→{a1[attr]:.3f}, "
@@ -374,6 +371,7 @@ def main() -> None:
     # split the tilt pairs by whether the photo shows such a line (by eye, LEVEL_BY_EYE),
     # and say how often the analyzer itself saw level structure in each group.
     # The headline row above counts every photo; this only says where the failures are.
+    tilt_pairs = [(n, ok) for n, rows in by_photo.items() for d, ok in rows if d == "tilt"]
     by_eye = sum(level_by_eye(p.image_id) is not None for p in photos)
     print(f"  tilt split by what a viewer sees level ({by_eye} of {len(photos)} labelled by eye)")
     for label, want in (("something level in view", True), ("nothing level", False)):
