@@ -292,7 +292,6 @@ def write_notes(
         "sharp_best_ratio": s.best_ratio,
         "sharp_min_direction_ratio": s.min_direction_ratio,
         "motion_index": s.motion_index,
-        **({} if s.blur_index is None else {"blur_motion_index": s.blur_index}),
         "clip_highlights": e.clip_hi,
         "clip_shadows": e.clip_lo,
         "luma_p1": e.p1,
@@ -317,6 +316,8 @@ def write_notes(
         m["sharp_background_ratio"] = s.background_ratio
     if s.separation is not None:
         m["subject_background_sharpness"] = s.separation
+    if s.blur_index is not None:
+        m["blur_motion_index"] = s.blur_index
     if c.tilt_deg is not None:
         m["tilt_deg"] = c.tilt_deg
     m["tilt_confidence"] = c.tilt_confidence
