@@ -177,10 +177,11 @@ _MIN_EYE_EVIDENCE = 0.3
 _EYE_EVIDENCE_WIDTH = 64
 
 
-def eyes_open_score(face_gray: U8) -> tuple[int, float]:
-    """``(eyes found by the cascade, open-eye score 0..1)`` on a face crop.
+def eyes_open_score(face_gray: U8) -> tuple[int, float, float]:
+    """``(eyes found by the cascade, pixel test 0..1, open-eye score 0..1)`` on a face crop.
 
-    The score is the mean of the cascade's share (eyes found / 2) and the pixel test's.
+    The score is the mean of the cascade's share (eyes found / 2) and the pixel test's;
+    the pixel test is also returned on its own, as the eye-evidence check reads it.
     """
     face = cv2.resize(face_gray, (96, 96), interpolation=cv2.INTER_AREA)
     upper = face[14:58, :]
@@ -199,7 +200,7 @@ def eyes_open_score(face_gray: U8) -> tuple[int, float]:
         darkness.append(min(1.0, max(0.0, (contrast - 0.25) / 0.35)) * min(1.0, rows_dark / 6.0))
     pixel = float(np.mean(darkness))
     cascade = found / 2.0
-    return found, 0.5 * cascade + 0.5 * pixel
+    return found, pixel, 0.5 * cascade + 0.5 * pixel
 
 
 def detect_faces(frame: Frame) -> list[Face]:
@@ -241,17 +242,16 @@ def detect_faces(frame: Frame) -> list[Face]:
         found, open_score = 0, None
         if kind == "frontal" and fw >= 40:
             crop = frame.gray8[fy : fy + fh, fx : fx + fw]
-            found, score = eyes_open_score(crop)
-            # No eye for the cascade and no dark eye spot or lid crease for the pixel test
-            # (with no eye found the score is half the pixel test's): nothing of a face
-            # where its eyes should be. The frontal cascade fired on a blob of autumn
-            # bokeh (139 and 155 px; pixel test 0.16 and 0.12) in a shifted and a turned
-            # copy of a leaf photo; the subject became that "face", its focus read as
-            # missed and the final score fell 16 points. Over 1,512 copies of the bench's
+            found, pixel, score = eyes_open_score(crop)
+            # No eye for the cascade and no dark eye spot or lid crease for the pixel test:
+            # nothing of a face where its eyes should be. The frontal cascade fired on a
+            # blob of autumn bokeh (139 and 155 px; pixel test 0.16 and 0.12) in a shifted
+            # and a turned copy of a leaf photo; the subject became that "face", its focus
+            # read as missed and the final score fell 16 points. Over 1,512 copies of the bench's
             # 43 photos (every degradation, six shifts) nothing else was dropped. Sharp
             # real faces read 0.82–1.0 and painted shut eyes 0.68; a small face under blur
             # can read as low as the bokeh, hence the width floor (_EYE_EVIDENCE_WIDTH).
-            if found == 0 and 2.0 * score < _MIN_EYE_EVIDENCE and fw >= _EYE_EVIDENCE_WIDTH:
+            if found == 0 and pixel < _MIN_EYE_EVIDENCE and fw >= _EYE_EVIDENCE_WIDTH:
                 continue
             open_score = score
         faces.append(Face(fx, fy, fw, fh, kind, found, open_score))
