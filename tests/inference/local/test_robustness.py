@@ -345,7 +345,7 @@ def test_subject_note_says_what_holds_the_subject_back(
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("nokia_n70.jpg", "subject crowds the frame edge (within 4% of the border)"),
+        ("iphone6_leuven_a.jpg", "subject crowds the frame edge (within 4% of the border)"),
         ("canon_400d_storm.jpg", "blur weakens it (sharpness 0."),
     ],
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -58,6 +59,30 @@ def test_the_salient_subject_stays_put_under_whole_pixel_jitter(load: Loader) ->
         spreads.append(float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))))
     assert float(np.median(spreads)) <= 0.05, dict(zip(names, spreads, strict=True))
     assert max(spreads) <= 0.13, dict(zip(names, spreads, strict=True))
+
+
+def test_the_salient_subject_stays_put_under_a_small_turn(load: Loader, real_photos: Path) -> None:
+    """Each tuning photo turned by 1° and 2° (as a hand-held burst wobbles): how far the
+    saliency subject's centroid spreads. Until 1.15 the spectral residual's FFT wrapped
+    each edge onto the opposite one, so a frame bright at the top and dark at the bottom
+    (sky over ground) grew a salient band along its border that a turn made and unmade:
+    canon_sx210_motion's subject moved by 0.195 of the frame, fuji_s7000_motion's by
+    0.156, the blinds' by 0.107. With the tiles mirrored before the FFT the worst is
+    0.076."""
+    spreads: dict[str, float] = {}
+    for name in sorted(p.name for p in real_photos.iterdir()):
+        photo = load(name)
+        if min(photo.preview.shape[:2]) < 200:  # the blank 80 px EXIF carriers
+            continue
+        points = []
+        for deg in (0.0, 1.0, 2.0):
+            turned = d.variant(photo, d.tilt(photo.preview, deg), f"t{deg}") if deg else photo
+            subject = find_subject(make_frame(turned.preview, turned.reduced(SMALL_EDGE)), [])
+            points.append((subject.cx, subject.cy))
+        xy = np.array(points)
+        spreads[name] = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0))))
+    assert len(spreads) >= 20, spreads
+    assert max(spreads.values()) <= 0.1, spreads
 
 
 def test_a_bright_speck_does_not_decide_what_counts_as_clipped(load: Loader) -> None:
@@ -483,13 +508,17 @@ def test_a_blown_background_is_not_bokeh(analyzer: LocalAnalyzer, load: Loader) 
     """At +1.5 EV most of xiaomi's background clips. Until 1.8 what was left of those
     tiles beside the clip (the soft roll-off into it) was read as background blur: the
     subject came out 18× sharper than its background, depth of field "shallow", and
-    subject strength rose from 0.56 to 0.73."""
+    subject strength rose from 0.56 to 0.73. Since 1.15 too little background is left
+    unclipped to judge at all, which is said as "unknown", never as bokeh. A backdrop
+    blown to white is plainer, so the subject's saliency separation does rise (22.8× to
+    31.7×) and subject strength with it, by 0.04: a fraction of the false bokeh's 0.17."""
     p = load("xiaomi.heic")
     ref = analyzer.analyze(p)
     blown = analyzer.analyze(d.variant(p, d.exposure(p.preview, 1.5), "e+1.5"))
-    assert blown.features["depth_of_field"] == ref.features["depth_of_field"] == "deep"
-    assert blown.measurements["subject_background_sharpness"] < 2.0, blown.measurements
-    assert blown.attributes["subject_strength"] <= ref.attributes["subject_strength"] + 0.03
+    assert ref.features["depth_of_field"] == "deep"
+    assert blown.features["depth_of_field"] in {"deep", "unknown"}, blown.features
+    assert blown.measurements.get("subject_background_sharpness", 0.0) < 2.0, blown.measurements
+    assert blown.attributes["subject_strength"] <= ref.attributes["subject_strength"] + 0.06
 
 
 @pytest.mark.parametrize(("ev", "ceiling"), [(-5.0, 0.2), (2.25, 0.3)])

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import cv2
+import numpy as np
+
 from photo_score.inference.local import LocalAnalyzer
+from photo_score.inference.local.frame import make_frame
+from photo_score.inference.local.subject import find_subject
 from photo_score.ingest.prepared import PreparedPhoto
 from tests.inference.local import degrade as d
 
@@ -74,3 +79,25 @@ def test_a_short_streak_is_called_motion_not_defocus(analyzer: LocalAnalyzer, lo
     assert soft.measurements["blur_motion_index"] < 0.25
     sharp = analyzer.analyze(p)
     assert "blur_motion_index" not in sharp.measurements  # only a blurred frame pays for it
+
+
+def test_a_bright_sky_at_the_top_edge_is_not_the_subject() -> None:
+    """A dark field under a sky that fades in towards the top edge, with one bright disc
+    at (0.3, 0.6). The spectral residual's FFT joins the top edge to the bottom one, so
+    until 1.15 the bright-over-dark frame grew a salient band along its top border: the
+    subject's box reached up to 1% from the top and its centroid sat at (0.35, 0.46).
+    Mirroring each tile before the FFT leaves the disc alone."""
+    rng = np.random.default_rng(3)
+    h, w = 683, 1024
+    y = np.arange(h, dtype=np.float64)[:, None] / h
+    field = 45.0 + cv2.GaussianBlur(rng.normal(0.0, 25.0, (h, w)), (0, 0), 2)
+    field += 190.0 * np.clip(1.0 - y / 0.3, 0.0, 1.0) ** 2
+    yy, xx = np.mgrid[0:h, 0:w]
+    disc = np.hypot(xx - 0.3 * w, yy - 0.6 * h) < 70
+    field = np.where(disc, 200.0 + rng.normal(0.0, 20.0, (h, w)), field)
+    gray = np.clip(field, 0, 255).astype(np.uint8)
+    subject = find_subject(make_frame(np.repeat(gray[..., None], 3, axis=2)), [])
+    assert subject.kind == "salient"
+    assert abs(subject.cx - 0.3) < 0.04, (subject.cx, subject.cy)
+    assert abs(subject.cy - 0.6) < 0.04, (subject.cx, subject.cy)
+    assert subject.frame_box[1] > 0.4, subject.frame_box  # nothing up in the sky
