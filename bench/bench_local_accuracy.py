@@ -19,7 +19,8 @@ four degraded near-copies, all five jittered by whole pixels and cut from the sa
 also split by whether the photo shows something a viewer expects level (labelled by eye
 in LEVEL_BY_EYE): a turned leaf is not a worse photograph.
 Shift stability: how far the final score moves under ±3 px shifts alone (whole-pixel, as
-between burst frames, and sub-pixel).
+between burst frames, and sub-pixel). Turn stability: how far composition moves under
+1° and 2° turns of the photos with nothing level in view, where a turn is invisible.
 
 Final score: photo_score.scoring.score_one with default_config() when present, else the
 documented fallback (0.6 aesthetic / 0.4 technical, weights 0.40/0.35/0.25 in each).
@@ -502,6 +503,28 @@ def main() -> None:
             f"shift stability, {label:<11} (final-score range over ±3 px shifts): median "
             f"{statistics.median(s for s, _ in spans):.2f}, max {spans[-1][0]:.2f} "
             f"({spans[-1][1]})"
+        )
+
+    # A burst wobbles as well as it shifts. On a photo with nothing level in view a 1° or
+    # 2° turn is invisible, so composition should not move with it (1.14: the saliency
+    # band along a bright top edge came and went with the turn, and the dandelions'
+    # composition rose 0.81 → 0.89 at 2°). Same crop as the tilt pairs.
+    turn_spans: list[tuple[float, str]] = []
+    for photo in photos:
+        if level(photo.image_id):
+            continue
+        rng = np.random.default_rng(0)
+        comps = [run(photo.metadata, photo.image_id, tilt(photo.preview, 0.0, rng))[0]]
+        for deg in (1.0, 2.0):
+            comps.append(run(photo.metadata, photo.image_id, tilt(photo.preview, deg, rng))[0])
+        values = [c["composition"] for c in comps]
+        turn_spans.append((max(values) - min(values), photo.image_id))
+    if turn_spans:
+        turn_spans.sort()
+        print(
+            f"turn stability, nothing level in view (composition range over 0°/1°/2° turns, "
+            f"{len(turn_spans)} photos): median {statistics.median(s for s, _ in turn_spans):.3f}, "
+            f"max {turn_spans[-1][0]:.3f} ({turn_spans[-1][1]})"
         )
 
     # ------------------------------------------------------------ speed
