@@ -1,11 +1,11 @@
 """Where the subject is: faces first, else the spectral-residual saliency peak.
 
 Spectral residual saliency (Hou & Zhang 2007, ``cv2.saliency``, no weights), cycle-spun
-over four grids (1.12) of mirrored tiles (1.15, see ``saliency_map``), costs ~1.5 ms on the
-small frame. Subject
-position is the weighted centroid of the saliency mass above the map's top-12% level,
-and composition judges the 10–90% extent of that mass (size, cropping, clutter): both
-soft, so they do not jump between blobs when the frame shifts by a few pixels.
+over four grids (1.12) of mirrored tiles (1.15, see ``saliency_map``), costs ~3.5 ms on the
+small frame (one thread; ~1 ms of it the mirroring). Subject position is the weighted
+centroid of the saliency mass above the map's top-12% level, and composition judges the
+10–90% extent of that mass (size, cropping, clutter): both soft, so they do not jump
+between blobs when the frame shifts by a few pixels.
 Sharpness weights every tile by the saliency mass it holds (``mass``), and separation is
 the mass-weighted saliency against the rest of the map, for the same reason, and so
 (1.10) is the directional (motion) profile. No reading uses the strongest single blob
