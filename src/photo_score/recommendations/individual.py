@@ -25,7 +25,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from photo_score.errors import NotFoundError
-from photo_score.inference.local.composition import SURE_TILT
+from photo_score.inference.local.composition import tilt_verdict
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata
 from photo_score.scoring import DISPLAY_NAMES
@@ -207,7 +207,9 @@ def _sharpness(
     focal = md.focal_length_mm if md else None
     if motion:
         # The dip the motion verdict was read from (the preview's), where there is one.
-        index = _num(m, "blur_motion_index") or _num(m, "motion_index")
+        index = _num(m, "blur_motion_index")
+        if index is None:
+            index = _num(m, "motion_index")
         findings.append(
             "motion blur" + (f" (directional smear index {index:.2f})" if index else "")
         )
@@ -317,11 +319,11 @@ def _composition(m: Mapping[str, Any], f: Mapping[str, Any]) -> tuple[list[str],
     tilt, clutter = _num(m, "tilt_deg"), _num(m, "clutter")
     area, thirds = _num(m, "subject_area"), _num(m, "thirds_distance")
     position = f.get("subject_position")
-    sure = (_num(m, "tilt_confidence") or 0.0) >= SURE_TILT
-    if tilt is not None and abs(tilt) >= 0.7 and sure:
+    verdict = tilt_verdict(tilt, _num(m, "tilt_confidence") or 0.0)
+    if tilt is not None and verdict == "tilted":
         findings.append(f"horizon/verticals tilted by {abs(tilt):.1f}°")
         tips.append("level it with the straighten tool, or turn on the camera's level")
-    elif tilt is not None and abs(tilt) >= 0.7:
+    elif tilt is not None and verdict == "maybe":
         findings.append(f"lines may be tilted by {abs(tilt):.1f}° (weak evidence)")
         tips.append("check the horizon or a vertical edge; straighten only if one leans")
     if clutter is not None and clutter > 1.3:

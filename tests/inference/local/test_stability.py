@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from photo_score.inference.local import LocalAnalyzer
-from photo_score.inference.local.composition import SURE_TILT
+from photo_score.inference.local.composition import SURE_TILT, VISIBLE_TILT, tilt_verdict
 from photo_score.inference.local.exposure import measure_exposure
 from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
@@ -550,3 +550,12 @@ def test_a_tilt_read_on_little_level_structure_is_hedged_not_flagged(
     assert street.measurements["tilt_confidence"] >= SURE_TILT
     assert "horizon/verticals tilted by" in street.notes["composition"]
     assert "tilted" in street.features["technical_issues"]
+
+
+def test_one_rule_words_a_tilt_reading() -> None:
+    """The notes, the "tilted" issue and the advice all word a tilt through tilt_verdict;
+    its bounds are the visible angle and the sure confidence, each inclusive."""
+    assert tilt_verdict(None, 1.0) is None
+    assert tilt_verdict(VISIBLE_TILT - 0.01, 1.0) == "level"
+    assert tilt_verdict(-VISIBLE_TILT, SURE_TILT) == "tilted"
+    assert tilt_verdict(3.0, SURE_TILT - 0.01) == "maybe"

@@ -53,6 +53,18 @@ _MIN_CONFIDENCE = 0.25  # below this the tilt is not reported (still scored, sof
 # clock seen at an angle); 6 of those read 0.34-0.57. Of 78 turns of the 26 photos with
 # something level in view, 70 are reported and 56 read >= 0.6.
 SURE_TILT = 0.6
+VISIBLE_TILT = 0.7  # degrees: a reported tilt smaller than this is said as level
+
+
+def tilt_verdict(tilt_deg: float | None, confidence: float) -> str | None:
+    """How a tilt reading is put into words, the one rule the notes, the technical issues
+    and the advice share: ``"tilted"`` (visible and sure), ``"maybe"`` (visible, weak
+    evidence: hedged), ``"level"``, or None where no tilt was reported."""
+    if tilt_deg is None:
+        return None
+    if abs(tilt_deg) < VISIBLE_TILT:
+        return "level"
+    return "tilted" if confidence >= SURE_TILT else "maybe"
 
 
 def _tilt(gray: np.ndarray) -> tuple[float, float, bool]:

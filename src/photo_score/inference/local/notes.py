@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 from photo_score.inference.local.aesthetic import AestheticScores
 from photo_score.inference.local.color import ColourReport
-from photo_score.inference.local.composition import BUSY_BACKGROUND, SURE_TILT, CompositionReport
+from photo_score.inference.local.composition import (
+    BUSY_BACKGROUND,
+    CompositionReport,
+    tilt_verdict,
+)
 from photo_score.inference.local.exposure import ExposurePart, ExposureReport
 from photo_score.inference.local.faces import Face
 from photo_score.inference.local.judge import Judgeability
@@ -155,14 +159,15 @@ def _composition_note(f: Findings) -> str:
             f"subject off the thirds and centre ({c.thirds_distance:.0%} of the diagonal "
             "from a thirds point)"
         )
-    if c.tilt_deg is not None and abs(c.tilt_deg) >= 0.7 and c.tilt_confidence >= SURE_TILT:
-        parts.append(f"horizon/verticals tilted by {abs(c.tilt_deg):.1f}°")
-    elif c.tilt_deg is not None and abs(c.tilt_deg) >= 0.7:
+    verdict = tilt_verdict(c.tilt_deg, c.tilt_confidence)
+    if verdict == "tilted":
+        parts.append(f"horizon/verticals tilted by {abs(c.tilt_raw):.1f}°")
+    elif verdict == "maybe":
         parts.append(
-            f"lines may be tilted by {abs(c.tilt_deg):.1f}° (weak evidence: little structure "
+            f"lines may be tilted by {abs(c.tilt_raw):.1f}° (weak evidence: little structure "
             "that should be level)"
         )
-    elif c.tilt_deg is not None:
+    elif verdict == "level":
         parts.append("lines are level")
     if c.cut_edges:
         parts.append(f"subject touches {c.cut_edges} frame edge{'s' if c.cut_edges > 1 else ''}")
@@ -253,7 +258,7 @@ def _issues(f: Findings) -> list[str]:
     if (e.p99 < 150 or e.p50 < 40) and e.key == "normal":
         issues.append("underexposed")
     c = f.comp
-    if c.tilt_deg is not None and abs(c.tilt_deg) >= 1.5 and c.tilt_confidence >= SURE_TILT:
+    if tilt_verdict(c.tilt_deg, c.tilt_confidence) == "tilted" and abs(c.tilt_raw) >= 1.5:
         issues.append("tilted")
     return issues
 
