@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from photo_score.errors import NotFoundError, UsageError
 from photo_score.models import ATTRIBUTES, AnalysisResult, Critique, PhotoMetadata
-from photo_score.report import ScoredPhoto
+from photo_score.report import BurstIndex, BurstPlace, BurstRanking, ScoredPhoto, capture_shot
 from photo_score.scoring import (
     Explanation,
     ScoreBreakdown,
@@ -37,7 +37,8 @@ from photo_score.scoring import (
     score_one,
     tiers_for,
 )
-from photo_score.storage.cache import Cache
+from photo_score.scoring.bursts import Shot
+from photo_score.storage.cache import Cache, CaptureFields
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -90,6 +91,10 @@ class PhotoQuery(BaseModel):
         default=None, description="true: only unscored photos; false: only scored ones."
     )
     folder: int | None = Field(default=None, description="A library folder id.")
+    keepers: bool = Field(
+        default=False,
+        description="Collapse bursts: of each burst keep only the frame to keep.",
+    )
     q: str | None = Field(default=None, description="Text in the file name (case-insensitive).")
 
     @field_validator("attr")
@@ -121,6 +126,7 @@ class PhotoSummary(BaseModel):
     camera: str | None
     width: int | None
     height: int | None
+    burst: BurstPlace | None = None  # None: not shot in a burst
 
 
 class PhotoPage(BaseModel):
@@ -165,6 +171,7 @@ class PhotoDetail(BaseModel):
     measurements: dict[str, float]
     metadata: PhotoMetadata
     results: list[AnalysisResult]  # every analyzer's result, best first
+    burst: list[PhotoSummary] = Field(default_factory=list)  # its burst's frames, shot order
 
 
 def parse_attribute_range(text: str) -> tuple[int, float, float]:
@@ -221,6 +228,8 @@ class Catalog:
     name_rank: IntArray  # position in case-insensitive name order
     camera_rank: IntArray
     row_of: dict[str, int] = field(default_factory=dict)
+    bursts: BurstIndex | None = None  # over one row per image id (``burst_rows``)
+    burst_rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -254,6 +263,8 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
     names_lower = [name.casefold() for name in names]
     camera = np.empty(n, dtype=object)
     camera[:] = [m.camera for m in metadata]
+    row_of = {image_id: r for r, image_id in reversed(list(enumerate(ids)))}
+    burst_rows = np.array(sorted(row_of.values()), dtype=np.intp)  # one row per image id
     return Catalog(
         folder_ids=tuple(fid for fid, _ in folders),
         image_ids=ids,
@@ -268,8 +279,15 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
         metadata=metadata,
         name_rank=_rank_of(names_lower),
         camera_rank=_rank_of([c or "" for c in camera.tolist()]),
-        row_of={image_id: r for r, image_id in reversed(list(enumerate(ids)))},
+        row_of=row_of,
+        bursts=BurstIndex(
+            cache, [ids[r] for r in burst_rows], [metadata[r].shot for r in burst_rows]
+        ),
+        burst_rows=burst_rows,
     )
+
+
+_UNKNOWN_SHOT = Shot(None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,17 +298,25 @@ class _Meta:
     camera: str | None = None
     width: int | None = None
     height: int | None = None
+    shot: Shot = _UNKNOWN_SHOT  # for burst grouping
 
     @classmethod
     def parse(cls, raw: str | None) -> _Meta:
         if not raw:
             return _NO_META
         data = json.loads(raw)
-        return cls(
+        fields = CaptureFields(
             data.get("capture_time"),
-            data.get("camera_model") or data.get("camera_make"),
+            data.get("camera_serial"),
+            data.get("camera_make"),
+            data.get("camera_model"),
+        )
+        return cls(
+            fields.capture_time,
+            fields.camera_model or fields.camera_make,
             data.get("width"),
             data.get("height"),
+            capture_shot(fields),
         )
 
 
@@ -316,6 +342,16 @@ class RankedCatalog:
     tier: ObjectArray  # str or None
     tier_index: IntArray  # 0 = best tier; len(tiers) for unscored
     rank: IntArray  # 1 = best; 0 for unscored
+    bursts: BurstRanking | None = None
+
+    def summaries(self, rows: Sequence[int]) -> list[PhotoSummary]:
+        """Grid cards for these rows, with their burst places (read in one batch)."""
+        ids = [self.catalog.image_ids[r] for r in rows]
+        places = self.bursts.places(ids) if self.bursts is not None else {}
+        return [
+            self.summary(r).model_copy(update={"burst": places.get(i)})
+            for r, i in zip(rows, ids, strict=True)
+        ]
 
     def summary(self, row: int) -> PhotoSummary:
         c = self.catalog
@@ -346,7 +382,8 @@ def _num(x: float | np.floating[Any], digits: int = 4) -> float | None:
 
 
 def rank_catalog(catalog: Catalog, config: ScoringConfig) -> RankedCatalog:
-    """Score every row with ``config``: one vectorised pass, no database access."""
+    """Score every row with ``config``: one vectorised pass, no database access (a
+    photo's burst place is worked out when it is first asked for)."""
     n = len(catalog)
     arrays = score_matrix(catalog.values, config)
     final = arrays.final
@@ -359,8 +396,11 @@ def rank_catalog(catalog: Catalog, config: ScoringConfig) -> RankedCatalog:
     rank = np.zeros(n, dtype=np.intp)
     n_scored = int(scored.sum())
     rank[order[:n_scored]] = np.arange(1, n_scored + 1, dtype=np.intp)
+    bursts = None
+    if catalog.bursts is not None:
+        bursts = catalog.bursts.ranked(arrays.values[catalog.burst_rows], config)
     return RankedCatalog(
-        catalog, config, final, arrays.aesthetic, arrays.technical, tier, tier_index, rank
+        catalog, config, final, arrays.aesthetic, arrays.technical, tier, tier_index, rank, bursts
     )
 
 
@@ -433,6 +473,9 @@ def filter_rows(ranked: RankedCatalog, query: PhotoQuery) -> IntArray:
         if query.folder not in c.folder_ids:
             raise NotFoundError(f"library folder {query.folder} does not exist")
         mask &= c.folder_index == c.folder_ids.index(query.folder)
+    if query.keepers and ranked.bursts is not None:
+        hidden = ranked.bursts.outranked(c.image_ids)
+        mask &= np.fromiter((i not in hidden for i in c.image_ids), dtype=bool, count=len(c))
     if query.q:
         needle = query.q.casefold()
         mask &= np.fromiter((needle in n for n in c.names_lower), dtype=bool, count=len(c))
@@ -492,7 +535,7 @@ def query_photos(ranked: RankedCatalog, query: PhotoQuery) -> PhotoPage:
     rows = sort_rows(ranked, filter_rows(ranked, query), query)
     page = rows[query.offset : query.offset + query.limit]
     return PhotoPage(
-        items=[ranked.summary(int(r)) for r in page],
+        items=ranked.summaries([int(r) for r in page]),
         total=len(rows),
         offset=query.offset,
         limit=query.limit,
@@ -539,7 +582,7 @@ def photo_detail(cache: Cache, ranked: RankedCatalog, image_id: str) -> PhotoDet
     row = ranked.catalog.row_of.get(image_id)
     if row is None:
         raise NotFoundError(f"photo {image_id}: not in the library")
-    summary = ranked.summary(row)
+    (summary,) = ranked.summaries([row])
     results = cache.get_results(image_id)
     best = results[0] if results else None
     breakdown: ScoreBreakdown | None = None
@@ -566,7 +609,9 @@ def photo_detail(cache: Cache, ranked: RankedCatalog, image_id: str) -> PhotoDet
             analyzer=best.analyzer,
             confidence=best.confidence,
             metadata=metadata,
+            burst=summary.burst,
         )
+    frames = ranked.bursts.index.members(image_id) if ranked.bursts is not None else []
     return PhotoDetail(
         summary=summary,
         photo=photo,
@@ -579,6 +624,7 @@ def photo_detail(cache: Cache, ranked: RankedCatalog, image_id: str) -> PhotoDet
         measurements=dict(best.measurements) if best else {},
         metadata=metadata,
         results=results,
+        burst=ranked.summaries([ranked.catalog.row_of[i] for i in frames]),
     )
 
 

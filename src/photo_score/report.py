@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata
@@ -23,7 +25,25 @@ from photo_score.scoring import (
     score_matrix,
     tiers_for,
 )
-from photo_score.storage.cache import AnalyzerKey, Cache
+from photo_score.scoring.bursts import (
+    Shot,
+    burst_ranks,
+    camera_identity,
+    find_bursts,
+    score_bursts,
+)
+from photo_score.storage.cache import AnalyzerKey, Cache, CaptureFields
+
+
+class BurstPlace(BaseModel):
+    """Where a photo stands in its burst: frames from one camera at most 2 s apart,
+    ranked against each other (``scoring.bursts``), the keeper first."""
+
+    id: str  # the image id of the burst's first frame: the same for every frame of it
+    size: int
+    rank: int  # 1 = the keeper
+    keeper: bool
+    score: float | None  # the frame's score within its burst, 0–100
 
 
 class ScoredPhoto(BaseModel):
@@ -43,6 +63,7 @@ class ScoredPhoto(BaseModel):
     analyzer: str
     confidence: float | None = None
     metadata: PhotoMetadata
+    burst: BurstPlace | None = None  # None: not shot in a burst
 
 
 class ErrorItem(BaseModel):
@@ -69,6 +90,129 @@ class RunResult(BaseModel):
     photos: list[ScoredPhoto]
     errors: list[ErrorItem]
     summary: RunSummary
+
+
+class BurstIndex:
+    """Which photos were shot in a burst, and each frame's brightness: what does not depend
+    on the scoring config, found once and shared by every ranking of the same photos.
+
+    Grouping reads four metadata fields per photo (SQLite extracts them) on first use. A
+    frame's brightness is the local analyzer's ``luma_p50`` (whichever analyzer's result
+    is scored: a vision model measures no brightness), read only for the bursts asked
+    about. Safe to share between threads (the sidecar serves requests concurrently).
+    """
+
+    def __init__(
+        self, cache: Cache, image_ids: Sequence[str], shots: Sequence[Shot] | None = None
+    ) -> None:
+        """``shots``: when and with which camera each photo was taken, when the caller
+        has already read them (else they are read from the cache on first use)."""
+        self._cache = cache
+        self.image_ids = list(image_ids)
+        self._shots = shots
+        self._lock = threading.Lock()
+        self._bursts: list[npt.NDArray[np.intp]] | None = None  # rows, capture order
+        self._where: dict[str, tuple[int, int]] = {}  # image id → (burst, frame in it)
+        self._levels: dict[int, npt.NDArray[np.float64]] = {}  # burst → its frames' luma
+
+    def _find(self) -> list[npt.NDArray[np.intp]]:
+        if self._bursts is None:
+            shots = self._shots
+            if shots is None:
+                fields = self._cache.capture_fields(self.image_ids)
+                shots = [capture_shot(fields.get(i)) for i in self.image_ids]
+            found = find_bursts(shots)
+            self._bursts = [np.array(burst, dtype=np.intp) for burst in found]
+            for number, burst in enumerate(found):
+                for frame, row in enumerate(burst):
+                    self._where[self.image_ids[row]] = (number, frame)
+        return self._bursts
+
+    def members(self, image_id: str) -> list[str]:
+        """The image ids of this photo's burst in capture order; [] when not in one."""
+        with self._lock:
+            bursts = self._find()
+            where = self._where.get(image_id)
+            return [] if where is None else [self.image_ids[r] for r in bursts[where[0]]]
+
+    def where(self, image_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """(burst number, frame number in it) of each photo shot in a burst."""
+        with self._lock:
+            self._find()
+            return {i: self._where[i] for i in image_ids if i in self._where}
+
+    def frames(
+        self, numbers: Sequence[int]
+    ) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]]:
+        """Each burst's rows and its frames' median brightness (NaN where unmeasured)."""
+        with self._lock:
+            bursts = self._find()
+            unread = [n for n in numbers if n not in self._levels]
+            if unread:
+                ids = [self.image_ids[r] for n in unread for r in bursts[n]]
+                found = self._cache.measurement(ids, "luma_p50")
+                for n in unread:
+                    rows = bursts[n]
+                    self._levels[n] = np.array(
+                        [found.get(self.image_ids[r], math.nan) for r in rows], dtype=np.float64
+                    )
+            return [(bursts[n], self._levels[n]) for n in numbers]
+
+    def first(self, number: int) -> str:
+        """The image id of a burst's first frame: the burst's id."""
+        with self._lock:
+            return self.image_ids[int(self._find()[number][0])]
+
+    def ranked(self, values: npt.NDArray[np.float64], config: ScoringConfig) -> BurstRanking:
+        """The places under one config; ``values`` holds the attributes as scored (N×6,
+        NaN missing), one row per image id in this index's order."""
+        return BurstRanking(self, values, config)
+
+
+class BurstRanking:
+    """Each frame's place in its burst under one scoring config. A burst is ranked when
+    one of its photos is first asked about (all the bursts a page touches in one reducer
+    call), and remembered."""
+
+    def __init__(
+        self, index: BurstIndex, values: npt.NDArray[np.float64], config: ScoringConfig
+    ) -> None:
+        self.index, self._values, self._config = index, values, config
+        self._lock = threading.Lock()
+        # burst → (each frame's rank, each frame's score)
+        self._ranked: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]] = {}
+
+    def _rank(self, numbers: set[int]) -> None:
+        todo = sorted(numbers - self._ranked.keys())
+        frames = self.index.frames(todo)
+        blocks = [(self._values[rows], levels) for rows, levels in frames]
+        for n, scores in zip(todo, score_bursts(blocks, self._config), strict=True):
+            self._ranked[n] = (burst_ranks(scores), scores)
+
+    def places(self, image_ids: Sequence[str]) -> dict[str, BurstPlace]:
+        """The burst place of each of these photos that was shot in a burst."""
+        where = self.index.where(image_ids)
+        with self._lock:
+            self._rank({n for n, _ in where.values()})
+            out: dict[str, BurstPlace] = {}
+            for image_id, (n, frame) in where.items():
+                ranks, scores = self._ranked[n]
+                score = float(scores[frame])
+                out[image_id] = BurstPlace(
+                    id=self.index.first(n),
+                    size=len(ranks),
+                    rank=int(ranks[frame]),
+                    keeper=bool(ranks[frame] == 1),
+                    score=None if math.isnan(score) else round(score, 2),
+                )
+            return out
+
+    def outranked(self, image_ids: Sequence[str]) -> set[str]:
+        """Those of these photos that are a burst's frame but not its keeper."""
+        where = self.index.where(image_ids)
+        with self._lock:
+            self._rank({n for n, _ in where.values()})
+            return {i for i, (n, frame) in where.items() if self._ranked[n][0][frame] != 1}
 
 
 class Ranking:
@@ -100,6 +244,11 @@ class Ranking:
         self.scored = len(ranked)
         self.mean_score = round(float(self._finals.mean()), 2) if ranked else None
         self.tiers = dict(Counter(self._tiers))
+        first: dict[str, int] = {}
+        for entry, row in ranked:
+            first.setdefault(entry.image_id, row)  # copies of one file are one frame
+        index = BurstIndex(cache, list(first))
+        self.bursts = index.ranked(arrays.values[list(first.values())], config)
 
     def photos(self, limit: int | None = None, *, chunk: int = 500) -> Iterator[ScoredPhoto]:
         """The best ``limit`` photos (all when ``None``), best first."""
@@ -112,6 +261,7 @@ class Ranking:
         ids = [entry.image_id for entry, _ in part]
         results = self._cache.get_best_results(ids, self._key)
         metadata = self._cache.get_metadata(ids)
+        places = self.bursts.places(ids)
         at = self._rows[begin:end]
         # One batched pass explains the chunk (each photo as `explain` would explain it).
         explanations = explain_many(
@@ -128,11 +278,27 @@ class Ranking:
             strict=True,
         )
         return [
-            _scored_photo(rank, entry, results[entry.image_id], metadata, explanation, *scores)
+            _scored_photo(
+                rank,
+                entry,
+                results[entry.image_id],
+                metadata,
+                explanation,
+                *scores,
+                burst=places.get(entry.image_id),
+            )
             for rank, ((entry, _), explanation, scores) in enumerate(
                 zip(part, explanations, numbers, strict=True), start=begin + 1
             )
         ]
+
+
+def capture_shot(fields: CaptureFields | None) -> Shot:
+    """What burst grouping needs of a photo, from its metadata fields."""
+    if fields is None:
+        return Shot(None, None)
+    camera = camera_identity(fields.camera_serial, fields.camera_make, fields.camera_model)
+    return Shot(fields.capture_time, camera)
 
 
 def rank_entries(
@@ -181,6 +347,8 @@ def _scored_photo(
     tier: str,
     aesthetic_score: float | None,
     technical_score: float | None,
+    *,
+    burst: BurstPlace | None = None,
 ) -> ScoredPhoto:
     return ScoredPhoto(
         rank=rank,
@@ -199,6 +367,7 @@ def _scored_photo(
         analyzer=result.analyzer,
         confidence=result.confidence,
         metadata=metadata.get(entry.image_id, PhotoMetadata()),
+        burst=burst,
     )
 
 

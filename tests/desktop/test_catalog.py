@@ -14,6 +14,7 @@ from photo_score.catalog import (
     build_catalog,
     folder_counts,
     library_stats,
+    photo_detail,
     query_photos,
     rank_catalog,
 )
@@ -161,3 +162,54 @@ def test_ranking_cache_reuses_and_invalidates(cache: Cache, tmp_path: Path) -> N
     assert not np.array_equal(other.final, first.final)
     populate(cache, folder, 21, seed=1)  # a write: the catalog is rebuilt
     assert len(rankings.ranked(folders, default_config()).catalog) == 21
+
+
+def test_bursts_are_found_ranked_and_collapse_to_their_keepers(
+    cache: Cache, tmp_path: Path
+) -> None:
+    """Three frames a fifth of a second apart (the second one sharp) and a lone photo."""
+    folder = tmp_path / "lib"
+    frames = {"F0": 0.45, "F1": 0.95, "F2": 0.6, "LONE": 0.3}
+    with cache.transaction():
+        for k, (name, sharpness) in enumerate(frames.items()):
+            image_id = _id(100 + k)
+            cache.record_file(str(folder / f"{name}.jpg"), 1, 1, image_id)
+            when = "2024-05-01T09:00:00" if name != "LONE" else "2024-05-01T09:05:00"
+            cache.record_metadata(
+                image_id,
+                PhotoMetadata(
+                    capture_time=f"{when}.{2 * k}00", camera_serial="S1", camera_model="X"
+                ),
+            )
+            attributes = dict.fromkeys(ATTRIBUTES, 0.7) | {"sharpness": sharpness}
+            cache.record_result(
+                AnalysisResult(
+                    image_id=image_id,
+                    analyzer="local",
+                    model="m",
+                    version="1",
+                    attributes=attributes,
+                    measurements={"luma_p50": 120.0},
+                )
+            )
+    ranked = RankingCache(cache).ranked([(1, str(folder))], default_config())
+
+    page = query_photos(ranked, PhotoQuery(limit=100))
+    bursts = {p.name: p.burst for p in page.items}
+    assert bursts["LONE.jpg"] is None
+    keeper = bursts["F1.jpg"]
+    assert keeper is not None
+    assert (keeper.keeper, keeper.rank, keeper.size) == (True, 1, 3)
+    assert {b.id for b in bursts.values() if b is not None} == {_id(100)}
+    assert sorted(b.rank for b in bursts.values() if b is not None) == [1, 2, 3]
+
+    kept = query_photos(ranked, PhotoQuery(keepers=True))
+    assert sorted(p.name for p in kept.items) == ["F1.jpg", "LONE.jpg"]
+    assert kept.total == 2
+
+    detail = photo_detail(cache, ranked, _id(100))
+    assert [s.name for s in detail.burst] == ["F0.jpg", "F1.jpg", "F2.jpg"]
+    assert detail.photo is not None
+    assert detail.photo.burst is not None
+    assert detail.photo.burst.rank == 3  # the softest frame
+    assert photo_detail(cache, ranked, _id(103)).burst == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -272,6 +273,107 @@ def test_a_frame_the_analyzer_cannot_judge_says_why(served: dict[str, Any], brow
         page.locator(f"[data-testid=photo-card][data-image-id='{best}']").click()
         expect(page.get_by_test_id("viewer-score")).to_be_visible()
         expect(page.get_by_test_id("viewer-low-confidence")).to_have_count(0)
+        assert errors == []
+    finally:
+        context.close()
+
+
+def make_burst(folder: Path) -> dict[str, Path]:
+    """A burst on disk: three frames of one scene 0.2 s apart, the middle one sharp and the
+    others blurred (after writing, keeping their EXIF so capture times survive), plus a lone
+    photo from the same camera half an hour later."""
+    from PIL import Image, ImageFilter
+
+    from tests.factories.photos import make_camera_jpeg
+
+    folder.mkdir(parents=True)
+    frames = {"soft": ("000", 2), "sharp": ("200", 0), "blurred": ("400", 6)}  # shot order
+    paths: dict[str, Path] = {}
+    for i, (role, (subsec, blur)) in enumerate(frames.items(), start=1):
+        path = make_camera_jpeg(
+            folder / f"IMG_{i:04d}.jpg",
+            size=(960, 640),
+            seed=3,
+            exif={"DateTimeOriginal": "2024:06:01 18:30:05", "SubSecTimeOriginal": subsec},
+        )
+        if blur:
+            with Image.open(path) as image:
+                exif = image.info["exif"]
+                blurred = image.filter(ImageFilter.GaussianBlur(blur))
+            blurred.save(path, quality=90, exif=exif)
+        paths[role] = path
+    paths["lone"] = make_camera_jpeg(
+        folder / "IMG_0100.jpg",
+        size=(960, 640),
+        seed=11,
+        exif={"DateTimeOriginal": "2024:06:01 19:02:41", "SubSecTimeOriginal": "000"},
+    )
+    return paths
+
+
+def test_bursts_badges_keepers_only_and_the_burst_strip(
+    served: dict[str, Any], browser: Any
+) -> None:
+    """A real burst: the sharp frame is badged the keeper, the blurred ones 2/3 and 3/3;
+    Keepers only leaves the keeper and the lone photo (and survives a reload); a blurred
+    frame's viewer lists the three frames in shot order and names the keeper."""
+    from playwright.sync_api import expect
+
+    folder = served["folder"].parent / "burst"
+    paths = make_burst(folder)
+    context, page, errors = open_app(browser, served)
+    try:
+        page.get_by_test_id("add-folder-input").fill(str(folder))
+        page.get_by_test_id("add-folder-submit").click()
+        page.get_by_test_id("score-button").click()
+        expect(page.get_by_test_id("job-progress")).to_have_attribute(
+            "data-state", "done", timeout=120_000
+        )
+        cards = page.locator("[data-testid=photo-grid] [data-testid=photo-card]")
+        expect(cards).to_have_count(4)
+        ids = {Path(p["path"]).name: p["image_id"] for p in _api(served, "/api/photos")["items"]}
+        id_of = {role: ids[path.name] for role, path in paths.items()}
+
+        def card(role: str) -> Any:
+            return page.locator(f"[data-testid=photo-card][data-image-id='{id_of[role]}']")
+
+        keep = card("sharp").get_by_test_id("burst-badge")
+        expect(keep).to_have_text("★ Keep · burst of 3")
+        expect(keep).to_have_attribute("aria-label", "Best frame of a 3-frame burst")
+        expect(card("soft").get_by_test_id("burst-badge")).to_have_text("2/3")
+        expect(card("blurred").get_by_test_id("burst-badge")).to_have_text("3/3")
+        expect(card("blurred")).to_have_attribute("aria-label", re.compile("3rd best frame"))
+        expect(card("lone").get_by_test_id("burst-badge")).to_have_count(0)
+
+        # A blurred frame's viewer: the burst in shot order, itself marked, the keeper named.
+        card("blurred").click()
+        strip = page.get_by_test_id("viewer-burst")
+        frames = strip.get_by_test_id("burst-frame")
+        expect(frames).to_have_count(3)
+        shot_order = frames.evaluate_all("fs => fs.map(f => f.dataset.imageId)")
+        assert shot_order == [id_of["soft"], id_of["sharp"], id_of["blurred"]]
+        expect(frames.nth(2)).to_have_attribute("aria-current", "true")
+        expect(frames.nth(1)).to_have_attribute("data-keeper", "true")
+        expect(frames.nth(1)).to_contain_text("keep")
+        expect(strip.get_by_test_id("burst-sentence")).to_have_text(
+            "Frame 3 of 3 in shot order, ranked 3rd — the keeper is IMG_0002.jpg."
+        )
+        frames.nth(1).click()  # the keeper's thumbnail opens the keeper
+        expect(page.get_by_test_id("viewer")).to_have_attribute("data-image-id", id_of["sharp"])
+        expect(strip.get_by_test_id("burst-sentence")).to_contain_text("this is the keeper")
+        page.get_by_test_id("viewer-close").click()
+
+        # Keepers only: the keeper and the lone photo; kept in the URL across a reload.
+        page.get_by_test_id("keepers-toggle").check()
+        expect(cards).to_have_count(2)
+        assert sorted(grid_order(page)) == sorted([id_of["sharp"], id_of["lone"]])
+        assert "keepers=1" in page.url
+        page.reload()
+        expect(page.get_by_test_id("keepers-toggle")).to_be_checked()
+        expect(cards).to_have_count(2)
+        assert sorted(grid_order(page)) == sorted([id_of["sharp"], id_of["lone"]])
+        page.get_by_test_id("keepers-toggle").uncheck()
+        expect(cards).to_have_count(4)
         assert errors == []
     finally:
         context.close()

@@ -222,3 +222,32 @@ def test_a_process_killed_mid_write_leaves_a_consistent_cache(tmp_path: Path) ->
         assert files >= 150
         assert files % 50 == 0
         assert len(cache.result_ids(AnalyzerKey("local", "h", "1"))) == files
+
+
+def test_capture_fields_and_one_measurement_are_read_without_parsing_results(
+    cache: Cache,
+) -> None:
+    """What burst grouping reads: four metadata fields and the frames' brightness."""
+    a, b, c = "a" * 64, "b" * 64, "c" * 64
+    cache.record_metadata(a, PhotoMetadata(capture_time="2024-05-01T09:00:00.2", camera_serial="S"))
+    cache.record_metadata(b, PhotoMetadata(camera_make="Nikon", camera_model="Z6"))
+    fields = cache.capture_fields([a, b, c])
+    assert set(fields) == {a, b}
+    assert (fields[a].capture_time, fields[a].camera_serial) == ("2024-05-01T09:00:00.2", "S")
+    assert (fields[b].capture_time, fields[b].camera_make, fields[b].camera_model) == (
+        None,
+        "Nikon",
+        "Z6",
+    )
+
+    old = _result(a, version="1").model_copy(update={"measurements": {"luma_p50": 90.0}})
+    new = _result(a, version="2").model_copy(update={"measurements": {"luma_p50": 120.0}})
+    vision = _result(a, analyzer="openrouter")  # measures no brightness
+    cache.record_result(old)
+    time.sleep(0.01)  # created_at orders the results
+    cache.record_result(new)
+    cache.record_result(vision)
+    cache.record_result(_result(b))
+    assert cache.measurement([a, b, c], "luma_p50") == {a: 120.0}
+    with pytest.raises(ValueError, match="not a measurement name"):
+        cache.measurement([a], "x') OR 1=1 --")

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from photo_score.models import ATTRIBUTES
-from photo_score.report import ErrorItem, Ranking, RunSummary, ScoredPhoto
+from photo_score.report import BurstPlace, ErrorItem, Ranking, RunSummary, ScoredPhoto
 from photo_score.scoring import DISPLAY_NAMES
 
 
@@ -44,6 +44,9 @@ CSV_COLUMNS = (
     "lens",
     "explanation",
     "image_id",
+    "burst_id",  # the image id of the burst's first frame; empty when not in a burst
+    "burst_rank",  # 1 = the frame to keep
+    "burst_size",
 )
 
 
@@ -88,6 +91,9 @@ def write_csv(out: TextIO, photos: Iterable[ScoredPhoto]) -> None:
                 md.lens or "",
                 p.explanation,
                 p.image_id,
+                p.burst.id if p.burst else "",
+                p.burst.rank if p.burst else "",
+                p.burst.size if p.burst else "",
             ]
         )
 
@@ -144,12 +150,19 @@ def _why(p: ScoredPhoto) -> str:
     """A one-line reason for the table; ``show`` gives the full explanation."""
     if p.confidence is not None and p.confidence < LOW_CONFIDENCE:
         return "low confidence: the analyzer could not judge this frame (`show` says why)"
-    parts = [f"+{DISPLAY_NAMES[a]}" for a in p.lifted[:2]]
+    parts = [_burst_label(p.burst)] if p.burst else []
+    parts += [f"+{DISPLAY_NAMES[a]}" for a in p.lifted[:2]]
     parts += [f"−{DISPLAY_NAMES[a]}" for a in p.sank[:2]]
     parts += [f"penalty: {DISPLAY_NAMES[a]}" for a in p.penalties]
     if p.missing_attributes:
         parts.append(f"{len(p.missing_attributes)} not measured")
     return " ".join(parts) or "even across attributes"
+
+
+def _burst_label(place: BurstPlace) -> str:
+    if place.keeper:
+        return f"keep: best of a {place.size}-frame burst;"
+    return f"burst frame {place.rank} of {place.size};"
 
 
 def _short_path(path: str) -> str:

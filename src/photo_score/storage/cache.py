@@ -89,6 +89,16 @@ def decode_path(raw: bytes) -> str:
     return os.fsdecode(raw)
 
 
+@dataclass(frozen=True, slots=True)
+class CaptureFields:
+    """The metadata fields burst grouping reads (None when the file did not say)."""
+
+    capture_time: str | None
+    camera_serial: str | None
+    camera_make: str | None
+    camera_model: str | None
+
+
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -264,6 +274,24 @@ class Cache:
             f"SELECT payload FROM results WHERE image_id = ? ORDER BY {_BEST_ORDER}", (image_id,)
         )
         return [AnalysisResult.model_validate_json(row[0]) for row in rows]
+
+    def measurement(self, image_ids: Sequence[str], name: str) -> dict[str, float]:
+        """One measurement per image, from its newest result that recorded it (SQLite
+        reads it out of the payload: nothing else is parsed, so a burst of 10,000 frames
+        costs floats, not results)."""
+        if not name.isidentifier():
+            raise ValueError(f"not a measurement name: {name!r}")
+        path = f"$.measurements.{name}"
+        out: dict[str, float] = {}
+        for chunk in _chunks(list(dict.fromkeys(image_ids))):
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(
+                "SELECT image_id, json_extract(payload, ?) AS v FROM results"
+                f" WHERE image_id IN ({marks}) AND v IS NOT NULL ORDER BY created_at",
+                [path, *chunk],
+            )
+            out.update((image_id, float(value)) for image_id, value in rows)  # newest last
+        return out
 
     def get_best_results(
         self, image_ids: Sequence[str], key: AnalyzerKey | None = None
@@ -466,6 +494,28 @@ class Cache:
             ):
                 out[image_id] = raw
         return out
+
+    def capture_fields(self, image_ids: Sequence[str]) -> dict[str, CaptureFields]:
+        """When and with which camera each image was taken (what burst grouping needs).
+
+        SQLite pulls the four fields out of the metadata JSON, so grouping 100,000 photos
+        parses no JSON in Python. Large requests scan the table once.
+        """
+        select = (
+            "SELECT image_id, json_extract(metadata, '$.capture_time'),"
+            " json_extract(metadata, '$.camera_serial'), json_extract(metadata, '$.camera_make'),"
+            " json_extract(metadata, '$.camera_model') FROM images"
+        )
+        if len(image_ids) > _SCAN_ABOVE:
+            wanted = set(image_ids)
+            rows = [r for r in self._query(select) if r[0] in wanted]
+        else:
+            rows = []
+            for chunk in _chunks(list(dict.fromkeys(image_ids))):
+                marks = ",".join("?" * len(chunk))
+                rows += self._query(f"{select} WHERE image_id IN ({marks})", chunk)
+        # The JSON was written from PhotoMetadata: each field is a string or null.
+        return {r[0]: CaptureFields(r[1], r[2], r[3], r[4]) for r in rows}
 
     # -- cloud sync (migration 3; used by photo_score.sync) -----------------------------
 

@@ -100,6 +100,41 @@ describe("library", () => {
     }
   });
 
+  it("badges burst frames, collapses bursts with Keepers only and lists a burst in the viewer", async () => {
+    const api = createMockApi({ photos: 60, latencyMs: 0, burstEvery: 10 });
+    const all = (await api.photos({ sort: "name", order: "asc" }, 0, 60)).items;
+    const burst = all.slice(0, 3); // DSC_01000–01002: one camera, 0.4 s apart
+    const keeper = burst.find((p) => p.burst?.keeper)!;
+    const other = burst.find((p) => p.burst && !p.burst.keeper)!;
+    setup(api, "?sort=name");
+    await waitFor(() => expect(cards().length).toBeGreaterThan(3));
+    const badge = (i: number) => within(cards()[i]!).queryByTestId("burst-badge");
+    for (const [i, p] of burst.entries()) {
+      expect(badge(i)?.textContent).toBe(p.burst!.keeper ? "★ Keep · burst of 3" : `${p.burst!.rank}/3`);
+      expect(cards()[i]!.getAttribute("aria-label")).toContain(p.burst!.keeper ? "Best frame of a 3-frame burst" : "best frame of a 3-frame burst");
+    }
+    expect(badge(3)).toBeNull(); // DSC_01003 was not shot in a burst
+
+    fireEvent.click(screen.getByLabelText("Keepers only"));
+    await waitFor(() => expect(window.location.search).toContain("keepers=1"));
+    expect(await screen.findByText("48 photos")).toBeTruthy(); // six bursts of three, two hidden each
+    await waitFor(() => expect(cards()[0]!.dataset.imageId).toBe(keeper.image_id));
+    expect(cards()[1]!.dataset.imageId).toBe(all[3]!.image_id);
+
+    // The keeper's viewer lists its burst; a frame hidden by the filter opens from the strip.
+    fireEvent.click(cards()[0]!);
+    const strip = await screen.findByTestId("viewer-burst");
+    const frames = within(strip).getAllByTestId("burst-frame");
+    expect(frames.map((f) => f.dataset.imageId)).toEqual(burst.map((p) => p.image_id));
+    expect(frames.find((f) => f.dataset.keeper === "true")?.getAttribute("aria-current")).toBe("true");
+    expect(within(strip).getByTestId("burst-sentence").textContent).toContain("this is the keeper");
+    fireEvent.click(frames.find((f) => f.dataset.imageId === other.image_id)!);
+    await waitFor(() => expect(screen.getByTestId("viewer").dataset.imageId).toBe(other.image_id));
+    await waitFor(() => expect(screen.getByTestId("burst-sentence").textContent).toContain(`the keeper is ${keeper.name}`));
+    expect(window.location.search).toContain(`photo=${other.image_id}`);
+    expect(window.location.search).toContain("keepers=1");
+  });
+
   it("says so when the library is empty", async () => {
     setup(createMockApi({ photos: 0, latencyMs: 0 }));
     expect(await screen.findByText("No photos yet")).toBeTruthy();

@@ -19,8 +19,9 @@ function stubFetch(status: number, body: unknown) {
 describe("generated client wrapper", () => {
   it("maps the UI query to the API's parameters", () => {
     expect(toApiQuery({ sort: "score", order: "desc", tier: ["Strong"], camera: "X-T4", unscored: true, folder: 2, q: "dsc" }, 200, 100)).toEqual({
-      sort: "score", order: "desc", offset: 200, limit: 100, tier: ["Strong"], camera: ["X-T4"], unscored: true, folder: 2, q: "dsc",
+      sort: "score", order: "desc", offset: 200, limit: 100, keepers: false, tier: ["Strong"], camera: ["X-T4"], unscored: true, folder: 2, q: "dsc",
     });
+    expect(toApiQuery({ sort: "score", order: "desc", keepers: true }, 0, 50).keepers).toBe(true);
   });
 
   it("calls relative same-origin URLs with repeated array parameters", async () => {
@@ -31,6 +32,9 @@ describe("generated client wrapper", () => {
     expect(url.pathname).toBe("/api/photos");
     expect(url.searchParams.getAll("tier")).toEqual(["Strong", "Excellent"]);
     expect(url.searchParams.get("limit")).toBe("50");
+    expect(url.searchParams.get("keepers")).toBe("false");
+    await api.photos({ sort: "score", order: "desc", keepers: true }, 0, 50);
+    expect(new URL(calls[1]!.url).searchParams.get("keepers")).toBe("true");
     expect(calls[0]!.credentials).toBe("same-origin");
     expect(api.thumbnailUrl("ab12")).toBe("http://ui.test/api/photos/ab12/thumbnail");
     expect(createHttpApi().previewUrl("ab12")).toBe("/api/photos/ab12/preview");

@@ -13,7 +13,7 @@ import type { ApiPhotoQuery, Insights, Job, PhotoQuery, ScoringWeights } from ".
 
 /** The UI query (URL state) as the API's query parameters. */
 export function toApiQuery(q: PhotoQuery, offset: number, limit: number): ApiPhotoQuery {
-  const out: ApiPhotoQuery = { sort: q.sort, order: q.order, offset, limit };
+  const out: ApiPhotoQuery = { sort: q.sort, order: q.order, offset, limit, keepers: q.keepers ?? false };
   if (q.tier?.length) out.tier = q.tier;
   if (q.min_score !== undefined) out.min_score = q.min_score;
   if (q.max_score !== undefined) out.max_score = q.max_score;
@@ -68,7 +68,7 @@ export function createHttpApi(baseUrl = ""): Api {
     previewConfig: (config, limit, signal) =>
       unwrap(
         client.POST("/api/config/preview", {
-          body: { config, query: { sort: "score", order: "desc", offset: 0, limit } },
+          body: { config, query: { sort: "score", order: "desc", offset: 0, limit, keepers: false } },
           signal,
         }),
       ),

@@ -8,6 +8,7 @@ import { ApiError } from "./errors";
 import type {
   AccountStatus,
   Attribute,
+  BurstPlace,
   CreditPlan,
   Job,
   LedgerEntry,
@@ -30,6 +31,8 @@ interface MockPhoto {
   capture_time: string;
   camera: string;
   hue: number;
+  /** The id of the first frame of its burst; null when not shot in a burst. */
+  burst: string | null;
 }
 
 export const DEFAULT_WEIGHTS: ScoringWeights = {
@@ -80,7 +83,10 @@ export function mockScore(attrs: Record<Attribute, number>, cfg: ScoringWeights)
   return { score: r2(pre * factor), pre, contributions, weights, factor, aesthetic: Math.round(cat.aesthetic * 100) / 10000, technical: Math.round(cat.technical * 100) / 10000 };
 }
 
-function makePhotos(n: number, unscoredEvery: number): (MockPhoto & { scored: boolean })[] {
+const mockId = (i: number) => (0x10000000 + i).toString(16).padStart(16, "0");
+
+/** Every `burstEvery`-th photo starts a burst of three frames 0.4 s apart (0: no bursts). */
+function makePhotos(n: number, unscoredEvery: number, burstEvery: number): (MockPhoto & { scored: boolean })[] {
   const r = rng(42);
   const cams = ["Canon EOS R5", "Nikon Z6 II", "Fujifilm X-T4", "Sony A7 IV"];
   const out: (MockPhoto & { scored: boolean })[] = [];
@@ -88,14 +94,17 @@ function makePhotos(n: number, unscoredEvery: number): (MockPhoto & { scored: bo
     const base = 0.25 + r() * 0.55;
     const attrs = {} as Record<Attribute, number>;
     for (const a of ATTRIBUTES) attrs[a] = r2(Math.min(1, Math.max(0, base + (r() - 0.5) * 0.5)) * 1);
+    const frame = burstEvery > 0 && i % burstEvery < 3 ? i % burstEvery : null;
+    const start = frame === null ? i : i - frame;
     out.push({
-      id: (0x10000000 + i).toString(16).padStart(16, "0"),
+      id: mockId(i),
       name: `DSC_${String(1000 + i).padStart(5, "0")}.JPG`,
       folder: (i % 2) + 1,
       attrs,
-      capture_time: new Date(Date.UTC(2024, 5, 1) + i * 37_000).toISOString(),
-      camera: cams[i % cams.length] as string,
+      capture_time: new Date(Date.UTC(2024, 5, 1) + start * 37_000 + (frame ?? 0) * 400).toISOString(),
+      camera: cams[start % cams.length] as string, // a burst is one camera's
       hue: Math.floor(r() * 360),
+      burst: frame === null ? null : mockId(start),
       scored: unscoredEvery > 0 ? i % unscoredEvery !== unscoredEvery - 1 : true,
     });
   }
@@ -112,6 +121,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Every n-th photo is unscored (0: none). */
   unscoredEvery?: number;
+  /** Every n-th photo starts a burst of three frames (default 20; 0: none). */
+  burstEvery?: number;
   /** A cloud is configured (PHOTO_SCORE_CLOUD_URL); default: none, fully offline. */
   cloud?: boolean;
   /** Signed in as this e-mail at start (needs ``cloud``). */
@@ -135,8 +146,10 @@ export const MOCK_PLANS: CreditPlan[] = [
 export function createMockApi(opts: MockOptions = {}): Api {
   const latency = opts.latencyMs ?? 30;
   const wait = () => new Promise((res) => setTimeout(res, latency));
-  const photos = makePhotos(opts.photos ?? 20_000, opts.unscoredEvery ?? 0);
+  const photos = makePhotos(opts.photos ?? 20_000, opts.unscoredEvery ?? 0, opts.burstEvery ?? 20);
   const byId = new Map(photos.map((p) => [p.id, p]));
+  const bursts = new Map<string, typeof photos>(); // first frame's id → frames in shot order
+  for (const p of photos) if (p.burst !== null) bursts.set(p.burst, [...(bursts.get(p.burst) ?? []), p]);
   let saved: ScoringWeights = structuredClone(DEFAULT_WEIGHTS);
   const libraries: Library[] = [
     { id: 1, path: "/photos/wedding", name: "wedding", added_at: "2024-06-01T00:00:00Z", exists: true, photo_count: Math.ceil(photos.length / 2), scored_count: Math.ceil(photos.length / 2) },
@@ -173,6 +186,16 @@ export function createMockApi(opts: MockOptions = {}): Api {
     return rows;
   };
 
+  // A frame's place in its burst: ranked by score within the burst, the best one kept.
+  const burstPlace = (p: (typeof photos)[number], cfg: ScoringWeights): BurstPlace | null => {
+    const frames = p.burst === null ? undefined : bursts.get(p.burst);
+    if (!frames || frames.length < 2) return null;
+    const score = (f: (typeof photos)[number]) => (f.scored ? mockScore(f.attrs, cfg).score : null);
+    const order = [...frames].sort((a, b) => (score(b) ?? -1) - (score(a) ?? -1) || (a.id < b.id ? -1 : 1));
+    const rank = order.indexOf(p) + 1;
+    return { id: frames[0]!.id, size: frames.length, rank, keeper: rank === 1, score: score(p) };
+  };
+
   const summary = (row: Row, cfg = saved): PhotoSummary => {
     const s = row.p.scored ? mockScore(row.p.attrs, cfg) : null;
     return {
@@ -191,6 +214,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
       camera: row.p.camera,
       width: 6000,
       height: 4000,
+      burst: burstPlace(row.p, cfg),
     };
   };
 
@@ -206,6 +230,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
   const queryUncached = (q: PhotoQuery, cfg: ScoringWeights): Row[] => {
     let rows = ranked(cfg);
     if (q.unscored) rows = rows.filter((r) => r.score === null);
+    if (q.keepers) rows = rows.filter((r) => burstPlace(r.p, cfg)?.keeper ?? true);
     if (q.tier?.length) rows = rows.filter((r) => q.tier!.includes(tierFor(r.score) ?? ""));
     if (q.min_score !== undefined) rows = rows.filter((r) => r.score !== null && r.score >= q.min_score!);
     if (q.max_score !== undefined) rows = rows.filter((r) => r.score !== null && r.score <= q.max_score!);
@@ -339,7 +364,8 @@ export function createMockApi(opts: MockOptions = {}): Api {
       await wait();
       const p = byId.get(id);
       if (!p) throw new ApiError("not_found", `photo ${id}: not in the library`, 404);
-      const row = ranked(saved).find((r) => r.p.id === id)!;
+      const rows = ranked(saved);
+      const row = rows.find((r) => r.p.id === id)!;
       const s = mockScore(p.attrs, saved);
       const byPoints = [...ATTRIBUTES].sort((a, b) => s.contributions[b] - s.contributions[a]);
       const detail: PhotoDetail = {
@@ -361,6 +387,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
         measurements: {},
         metadata: { camera_make: p.camera.split(" ")[0] ?? null, camera_model: p.camera, iso: 400, f_number: 4, exposure_time: 0.004, focal_length_mm: 35, capture_time: p.capture_time, width: 6000, height: 4000 },
         results: p.scored ? [{ image_id: p.id, analyzer: "local", model: "heuristic-v1", version: "1", attributes: { ...p.attrs }, cost_usd: 0 }] : [],
+        burst: burstPlace(p, saved) ? (bursts.get(p.burst!) ?? []).map((f) => summary(rows.find((r) => r.p.id === f.id)!)) : [],
       };
       return detail;
     },

@@ -674,6 +674,23 @@ export interface components {
             /** Spread */
             spread: number | null;
         };
+        /**
+         * BurstPlace
+         * @description Where a photo stands in its burst: frames from one camera at most 2 s apart,
+         *     ranked against each other (``scoring.bursts``), the keeper first.
+         */
+        BurstPlace: {
+            /** Id */
+            id: string;
+            /** Keeper */
+            keeper: boolean;
+            /** Rank */
+            rank: number;
+            /** Score */
+            score: number | null;
+            /** Size */
+            size: number;
+        };
         /** CheckoutBody */
         CheckoutBody: {
             /** Plan Id */
@@ -1194,6 +1211,8 @@ export interface components {
          */
         PhotoDetail: {
             breakdown: components["schemas"]["ScoreBreakdown"] | null;
+            /** Burst */
+            burst?: components["schemas"]["PhotoSummary"][];
             critique: components["schemas"]["Critique"] | null;
             explanation: components["schemas"]["Explanation"] | null;
             /** Features */
@@ -1305,6 +1324,12 @@ export interface components {
              */
             folder?: number | null;
             /**
+             * Keepers
+             * @description Collapse bursts: of each burst keep only the frame to keep.
+             * @default false
+             */
+            keepers: boolean;
+            /**
              * Limit
              * @default 100
              */
@@ -1358,6 +1383,7 @@ export interface components {
             attributes: {
                 [key: string]: number | null;
             };
+            burst?: components["schemas"]["BurstPlace"] | null;
             /** Camera */
             camera: string | null;
             /** Capture Time */
@@ -1488,6 +1514,7 @@ export interface components {
             attributes: {
                 [key: string]: number | null;
             };
+            burst?: components["schemas"]["BurstPlace"] | null;
             /** Confidence */
             confidence?: number | null;
             /** Explanation */
@@ -2692,6 +2719,8 @@ export interface operations {
                 unscored?: boolean | null;
                 /** @description A library folder id. */
                 folder?: number | null;
+                /** @description Collapse bursts: of each burst keep only the frame to keep. */
+                keepers?: boolean;
                 /** @description Text in the file name (case-insensitive). */
                 q?: string | null;
             };

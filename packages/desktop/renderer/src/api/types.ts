@@ -13,6 +13,7 @@ export type JobState = S["JobState"];
 export type PhotoSummary = S["PhotoSummary"];
 export type PhotoPage = S["PhotoPage"];
 export type PhotoDetail = S["PhotoDetail"];
+export type BurstPlace = S["BurstPlace"];
 export type ScoreBreakdown = S["ScoreBreakdown"];
 export type Explanation = S["Explanation"];
 export type Critique = S["Critique"];
@@ -75,6 +76,8 @@ export interface PhotoQuery {
   camera?: string;
   analyzer?: string;
   unscored?: boolean;
+  /** Collapse bursts: of each burst only the frame to keep. */
+  keepers?: boolean;
   folder?: number;
   q?: string;
   date_from?: string;

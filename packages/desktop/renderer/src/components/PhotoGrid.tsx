@@ -3,7 +3,9 @@ import { useApi } from "../api/context";
 import type { PhotoSummary } from "../api/types";
 import { layout, moveIndex, scrollToReveal, visibleRange } from "../lib/gridMath";
 import type { PhotoList } from "../lib/photoList";
+import { burstLabel } from "../lib/bursts";
 import { formatScore } from "../lib/format";
+import { BurstBadge } from "./BurstBadge";
 import { TierBadge } from "./TierBadge";
 
 const MIN_CELL = 180;
@@ -170,7 +172,7 @@ const Card = memo(function Card({ photo, thumb, index, selected, x, y, w, h, onS
       className="card"
       role="gridcell"
       aria-selected={selected}
-      aria-label={`${photo.name}, score ${formatScore(photo.final_score)}${photo.tier ? ", " + photo.tier : ""}, #${index + 1}`}
+      aria-label={`${photo.name}, score ${formatScore(photo.final_score)}${photo.tier ? ", " + photo.tier : ""}, #${index + 1}${photo.burst ? ", " + burstLabel(photo.burst) : ""}`}
       style={cellStyle(x, y, w, h)}
       data-testid="photo-card"
       data-image-id={photo.image_id}
@@ -183,6 +185,7 @@ const Card = memo(function Card({ photo, thumb, index, selected, x, y, w, h, onS
     >
       <Thumb src={thumb} scored={photo.final_score !== null} />
       <span className="rank">#{index + 1}</span>
+      {photo.burst ? <BurstBadge place={photo.burst} /> : null}
       <div className="caption">
         <span className="score">{formatScore(photo.final_score)}</span>
         <TierBadge tier={photo.tier} score={photo.final_score} />
@@ -195,7 +198,7 @@ const Card = memo(function Card({ photo, thumb, index, selected, x, y, w, h, onS
 });
 
 /** A lazy thumbnail; a photo without one yet (not analyzed) shows a quiet placeholder. */
-function Thumb({ src, scored }: { src: string; scored: boolean }) {
+export function Thumb({ src, scored }: { src: string; scored: boolean }) {
   const [failed, setFailed] = useState(false);
   if (failed) return <div className="thumb no-thumb">{scored ? "No preview" : "Not scored yet"}</div>;
   return <img className="thumb" src={src} alt="" loading="lazy" decoding="async" draggable={false} onError={() => setFailed(true)} />;

@@ -42,6 +42,25 @@ describe("PhotoList", () => {
     expect(list.get(0)).not.toBe(first); // a fresh object from the new page
   });
 
+  it("finds a photo's position among the loaded pages", async () => {
+    const list = new PhotoList(createMockApi({ photos: 500, latencyMs: 0 }), { sort: "name", order: "asc" }, 100);
+    const p = await list.load(321);
+    expect(list.indexOf(p!.image_id)).toBe(321);
+    expect(list.indexOf("0000000000000000")).toBeNull();
+    const unloaded = await new PhotoList(createMockApi({ photos: 500, latencyMs: 0 }), { sort: "name", order: "asc" }, 100).load(10);
+    expect(list.indexOf(unloaded!.image_id)).toBeNull(); // page 0 of `list` is not loaded
+  });
+
+  it("asks for bursts collapsed with Keepers only", async () => {
+    const api = createMockApi({ photos: 100, latencyMs: 0, burstEvery: 10 });
+    const spy = vi.spyOn(api, "photos");
+    const list = new PhotoList(api, { sort: "score", order: "desc", keepers: true });
+    list.ensure(0, 0);
+    await flush();
+    expect(spy.mock.calls[0]![0].keepers).toBe(true);
+    expect(list.total).toBe(80); // ten bursts of three: two frames of each hidden
+  });
+
   it("records an error instead of throwing", async () => {
     const api = createMockApi({ photos: 10, latencyMs: 0 });
     api.photos = () => Promise.reject(new TypeError("Failed to fetch"));

@@ -43,6 +43,15 @@ export class PhotoList {
     return page?.items[index % this.pageSize];
   }
 
+  /** The position of a photo among the pages loaded so far; null when not (yet) seen. */
+  indexOf(imageId: string): number | null {
+    for (const [p, page] of this.pages) {
+      const i = page.items.findIndex((item) => item.image_id === imageId);
+      if (i >= 0) return p * this.pageSize + i;
+    }
+    return null;
+  }
+
   /** Fetch the pages covering [first, last] that are missing or stale. */
   ensure(first: number, last: number): void {
     const wanted = this.total === null ? [0] : pagesFor(first, Math.min(last, this.total - 1), this.pageSize);

@@ -60,6 +60,7 @@ export function parseState(search: string): UiState {
     query.max_score = min;
   }
   if (p.get("unscored") === "1") query.unscored = true;
+  if (p.get("keepers") === "1") query.keepers = true;
   for (const key of ["camera", "analyzer", "q", "date_from", "date_to"] as const) {
     const v = text(p.get(key));
     if (v !== undefined) query[key] = v;
@@ -83,6 +84,7 @@ export function serializeState(s: UiState): string {
   if (q.min_score !== undefined) p.set("min", String(q.min_score));
   if (q.max_score !== undefined) p.set("max", String(q.max_score));
   if (q.unscored) p.set("unscored", "1");
+  if (q.keepers) p.set("keepers", "1");
   for (const key of ["camera", "analyzer", "q", "date_from", "date_to"] as const) {
     const v = q[key];
     if (v) p.set(key, v);

@@ -37,6 +37,16 @@ describe("viewer navigation", () => {
     expect(viewerReducer(open, { type: "total", total: 0 }).open).toBe(false);
   });
 
+  it("shows a burst frame by id, at its position when the list holds it", () => {
+    expect(viewerReducer(open, { type: "show", id: "b", index: 1 })).toEqual({ open: true, index: 1, id: "b", total: 5 });
+    // Not in the loaded list (filtered out by Keepers only): ←/→ go on from where it was.
+    expect(viewerReducer(open, { type: "show", id: "x", index: null })).toEqual({ open: true, index: 3, id: "x", total: 5 });
+    expect(viewerReducer(open, { type: "show", id: "x", index: 9 }).index).toBe(3);
+    expect(viewerReducer(open, { type: "show", id: "d", index: 3 })).toBe(open);
+    const closed = viewerReducer(open, { type: "close" });
+    expect(viewerReducer(closed, { type: "show", id: "b", index: 1 })).toBe(closed);
+  });
+
   it("maps keys to actions", () => {
     expect(keyToAction("ArrowRight")).toEqual({ type: "next" });
     expect(keyToAction("ArrowLeft")).toEqual({ type: "prev" });

@@ -20,6 +20,9 @@ export type ViewerAction =
   | { type: "first" }
   | { type: "last" }
   | { type: "resolved"; index: number; id: string }
+  /** Show a photo picked by id (a frame of the burst strip); `index` is its position in the
+   * sort order when known, else (filtered out, or on a page not loaded) the position stays. */
+  | { type: "show"; id: string; index: number | null }
   | { type: "total"; total: number };
 
 export const CLOSED: ViewerState = { open: false, index: 0, id: null, total: 0 };
@@ -46,6 +49,10 @@ export function viewerReducer(s: ViewerState, a: ViewerAction): ViewerState {
       return go(s, s.total - 1);
     case "resolved":
       return s.open && a.index === s.index && s.id !== a.id ? { ...s, id: a.id } : s;
+    case "show": {
+      const index = a.index !== null && a.index >= 0 && a.index < s.total ? a.index : s.index;
+      return s.open && (s.id !== a.id || s.index !== index) ? { ...s, id: a.id, index } : s;
+    }
     case "total": {
       if (a.total === s.total) return s;
       const next = { ...s, total: a.total };

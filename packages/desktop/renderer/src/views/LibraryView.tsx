@@ -100,7 +100,7 @@ export function LibraryView({ query, onQuery, photo, index, onPhoto, jobs, onJob
   const running = jobs.filter((j) => j.state === "running" || j.state === "queued");
   const recent = jobs.filter((j) => !running.includes(j) && !dismissed.includes(j.id)).slice(-1);
   const total = list.total;
-  const filtered = Boolean(query.tier?.length || query.q || query.min_score !== undefined || query.max_score !== undefined || query.unscored || query.camera || query.folder || query.analyzer);
+  const filtered = Boolean(query.tier?.length || query.q || query.min_score !== undefined || query.max_score !== undefined || query.unscored || query.keepers || query.camera || query.folder || query.analyzer);
 
   const cancel = (id: string) => void api.cancelJob(id).then(onJob, reportError);
 
@@ -143,7 +143,7 @@ export function LibraryView({ query, onQuery, photo, index, onPhoto, jobs, onJob
       ) : (
         <PhotoGrid list={list} selected={selected} onSelect={setSelected} onOpen={open} />
       )}
-      {viewer.open ? <Viewer state={viewer} dispatch={dispatch} /> : null}
+      {viewer.open ? <Viewer state={viewer} dispatch={dispatch} locate={(id) => list.indexOf(id)} /> : null}
     </div>
   );
 }
@@ -344,6 +344,10 @@ function Filters({ query, onQuery }: { query: PhotoQuery; onQuery: (q: PhotoQuer
       <label className="group">
         <input type="checkbox" checked={query.unscored ?? false} onChange={(e) => onQuery({ ...query, unscored: e.target.checked || undefined })} />
         Unscored only
+      </label>
+      <label className="group" title="Of each burst (frames a camera shot at most 2 s apart) show only the frame to keep">
+        <input type="checkbox" checked={query.keepers ?? false} onChange={(e) => onQuery({ ...query, keepers: e.target.checked || undefined })} data-testid="keepers-toggle" />
+        Keepers only
       </label>
       <div className="group">
         <label htmlFor="camera">Camera</label>

@@ -8,12 +8,20 @@ import { adviceLines } from "../lib/insights";
 import { resolveTier, tierColor } from "../lib/tiers";
 import type { ViewerAction, ViewerState } from "../lib/viewerNav";
 import { keyToAction } from "../lib/viewerNav";
+import { BurstStrip } from "../components/BurstStrip";
 import { TierBadge } from "../components/TierBadge";
 
 const label = (a: string) => ATTRIBUTE_LABEL[a as keyof typeof ATTRIBUTE_LABEL] ?? humanize(a);
 
-/** The score viewer: large preview, score and tier, breakdown, explanation, critique, EXIF. */
-export function Viewer({ state, dispatch }: { state: ViewerState; dispatch: (a: ViewerAction) => void }) {
+interface Props {
+  state: ViewerState;
+  dispatch: (a: ViewerAction) => void;
+  /** A photo's position in the current sort order, when known (to open a burst frame). */
+  locate: (imageId: string) => number | null;
+}
+
+/** The score viewer: large preview, score and tier, burst, breakdown, explanation, critique, EXIF. */
+export function Viewer({ state, dispatch, locate }: Props) {
   const api = useApi();
   const [detail, setDetail] = useState<PhotoDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -118,6 +126,10 @@ export function Viewer({ state, dispatch }: { state: ViewerState; dispatch: (a: 
                 <p className="sank" role="note" data-testid="viewer-low-confidence">
                   {current.notes.confidence}
                 </p>
+              ) : null}
+
+              {current.burst?.length ? (
+                <BurstStrip frames={current.burst} current={summary.image_id} onOpen={(id) => dispatch({ type: "show", id, index: locate(id) })} />
               ) : null}
 
               {explanation ? (

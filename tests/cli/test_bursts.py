@@ -1,0 +1,94 @@
+"""`photo-score score` on a burst: the frames are grouped and the keeper is proposed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from photo_score.ingest.decode import prepare_photo
+from tests.factories.cli import CliResult
+from tests.factories.photos import build_exif
+
+RunCli = Callable[..., CliResult]
+
+
+def _save(pixels: np.ndarray, path: Path, when: str, subsec: str) -> None:
+    fields = {"DateTimeOriginal": when, "SubSecTimeOriginal": subsec}
+    Image.fromarray(pixels).save(path, "JPEG", quality=95, exif=build_exif(fields))
+
+
+def _brighter(pixels: np.ndarray, ev: float) -> np.ndarray:
+    linear = (pixels.astype(np.float32) / 255.0) ** 2.2 * np.float32(2.0**ev)
+    out: np.ndarray = (np.clip(linear, 0.0, 1.0) ** (1 / 2.2) * 255.0 + 0.5).astype(np.uint8)
+    return out
+
+
+def _burst_folder(real_photos: Path, tmp_path: Path) -> Path:
+    """moto_ela is a dark edit. Four frames a fifth of a second apart: as shot, a copy the
+    meter pushed ¾ EV brighter, a shaken one and a grainy one; and another photo a
+    minute later, which belongs to no burst."""
+    shot = np.array(prepare_photo(str(real_photos / "moto_ela_original.jpg"), "x").preview)
+    folder = tmp_path / "burst"
+    folder.mkdir()
+    kernel = np.zeros((15, 15), np.float32)
+    kernel[7, :] = 1.0 / 15.0
+    rng = np.random.default_rng(3)
+    frames = {
+        "a_as_shot": shot,
+        "b_brighter": _brighter(shot, 0.75),
+        "c_shaken": cv2.filter2D(shot, -1, kernel),
+        "d_grainy": np.clip(shot + rng.normal(0, 12, shot.shape), 0, 255).astype(np.uint8),
+    }
+    for i, (name, pixels) in enumerate(frames.items()):
+        _save(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{200 * i:03d}")
+    _save(shot, folder / "e_later.jpg", "2024:06:01 18:31:05", "000")
+    return folder
+
+
+def _by_name(photos: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {Path(p["path"]).stem: p for p in photos}
+
+
+def test_a_burst_keeps_the_frame_as_the_photographer_exposed_it(
+    run_cli: RunCli, real_photos: Path, tmp_path: Path
+) -> None:
+    folder = _burst_folder(real_photos, tmp_path)
+    result = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
+    assert result.code == 0, result.err
+    photos = _by_name(result.json()["photos"])
+    # Judged alone, the brighter copy of a dark edit reads better exposed and ranks higher…
+    assert photos["b_brighter"]["final_score"] > photos["a_as_shot"]["final_score"]
+    # …but in the burst it is the frame the meter got wrong.
+    burst = {name: photos[name]["burst"] for name in ("a_as_shot", "b_brighter", "c_shaken")}
+    burst["d_grainy"] = photos["d_grainy"]["burst"]
+    assert {b["id"] for b in burst.values()} == {photos["a_as_shot"]["image_id"]}
+    assert {b["size"] for b in burst.values()} == {4}
+    assert burst["a_as_shot"] == {**burst["a_as_shot"], "rank": 1, "keeper": True}
+    assert sorted(b["rank"] for b in burst.values()) == [1, 2, 3, 4]
+    assert [name for name, b in burst.items() if b["keeper"]] == ["a_as_shot"]
+    assert burst["a_as_shot"]["score"] > burst["b_brighter"]["score"]
+    assert photos["e_later"]["burst"] is None
+
+
+def test_csv_and_table_name_the_keeper(run_cli: RunCli, real_photos: Path, tmp_path: Path) -> None:
+    folder = _burst_folder(real_photos, tmp_path)
+    out = tmp_path / "scores.csv"
+    result = run_cli("score", str(folder), "--analyzer", "local", "--format", "csv", "-o", str(out))
+    assert result.code == 0, result.err
+    rows = {Path(r["path"]).stem: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert rows["a_as_shot"]["burst_rank"] == "1"
+    assert rows["b_brighter"]["burst_size"] == "4"
+    assert rows["b_brighter"]["burst_id"] == rows["a_as_shot"]["image_id"]
+    assert rows["e_later"]["burst_id"] == ""
+
+    table = run_cli("score", str(folder), "--analyzer", "local")
+    assert table.code == 0, table.err
+    line = next(ln for ln in table.out.splitlines() if "a_as_shot" in ln)
+    assert "keep: best of a" in line  # the rest of the reason folds onto the next lines
