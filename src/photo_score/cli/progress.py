@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from types import TracebackType
 
 from rich.console import Console
@@ -39,6 +40,8 @@ class ProgressEvents(PipelineEvents):
         )
         self._task: TaskID | None = None
         self._failed = 0
+        self._rate_at = 0.0  # when the rate was last worked out (monotonic seconds)
+        self._shown_failed = 0
 
     def __enter__(self) -> ProgressEvents:
         self._progress.start()
@@ -59,8 +62,15 @@ class ProgressEvents(PipelineEvents):
         if self._task is None:
             return
         self._progress.advance(self._task)
-        task = self._progress.tasks[0]
-        speed = task.speed
+        if self._progress.disable:
+            return
+        # Rich's rate walks every step of the last 30 s: asked on each of the 10,000
+        # cache hits of a warm run, that was half the run. Twice a second is enough to read.
+        now = time.monotonic()
+        if now - self._rate_at < 0.5 and self._failed == self._shown_failed:
+            return
+        self._rate_at, self._shown_failed = now, self._failed
+        speed = self._progress.tasks[0].speed
         self._progress.update(
             self._task,
             rate=f"{speed:.1f}/s" if speed else "",
