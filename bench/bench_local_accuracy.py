@@ -15,15 +15,16 @@ For each degradation it reports the share of (photo, severity) pairs where the m
 attribute and the final score rank the degraded copy strictly below the original, and the
 share of photos where both fall monotonically with severity. Bursts: one clean frame among
 four degraded near-copies, all five jittered by whole pixels and cut from the same crop
-(see tilt); the share of bursts whose clean frame ranks first. Tilt pairs and bursts are
+(see tilt); the share of bursts whose clean frame ranks first, as the product picks a
+burst's keeper (photo_score.scoring.bursts: exposure and appeal read against the burst)
+and, for comparison, by the final score alone. Tilt pairs and bursts are
 also split by whether the photo shows something a viewer expects level (labelled by eye
 in LEVEL_BY_EYE): a turned leaf is not a worse photograph.
 Shift stability: how far the final score moves under ±3 px shifts alone (whole-pixel, as
 between burst frames, and sub-pixel). Turn stability: how far composition moves under
 1° and 2° turns of the photos with nothing level in view, where a turn is invisible.
 
-Final score: photo_score.scoring.score_one with default_config() when present, else the
-documented fallback (0.6 aesthetic / 0.4 technical, weights 0.40/0.35/0.25 in each).
+Final score: photo_score.scoring.score_one with default_config().
 
     uv run python bench/bench_local_accuracy.py [--photos DIR | --holdout] [--bursts-per-photo N]
 
@@ -48,7 +49,9 @@ import numpy.typing as npt
 
 from photo_score.inference.local import LocalAnalyzer
 from photo_score.ingest.prepared import PreparedPhoto
-from photo_score.models import PhotoMetadata
+from photo_score.models import AnalysisResult, PhotoMetadata
+from photo_score.scoring import default_config, score_one, to_matrix
+from photo_score.scoring.bursts import BurstFrame, burst_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,20 +67,8 @@ def _prepare(path: Path) -> PreparedPhoto:
 
 
 def _final_scorer() -> tuple[str, Callable[[Mapping[str, float]], float]]:
-    try:
-        from photo_score.scoring import default_config, score_one
-    except ImportError:  # pragma: no cover - only before the reducer existed
-        pass
-    else:
-        cfg = default_config()
-        return "scoring.score_one(default_config())", lambda a: float(score_one(a, cfg).final_score)
-
-    def fallback(a: Mapping[str, float]) -> float:
-        aes = 0.40 * a["composition"] + 0.35 * a["subject_strength"] + 0.25 * a["visual_appeal"]
-        tec = 0.40 * a["sharpness"] + 0.35 * a["exposure_balance"] + 0.25 * a["noise_level"]
-        return 100.0 * (0.6 * aes + 0.4 * tec)
-
-    return "fallback weighted mean 0.6/0.4", fallback
+    cfg = default_config()
+    return "scoring.score_one(default_config())", lambda a: float(score_one(a, cfg).final_score)
 
 
 # ---------------------------------------------------------------- degradations
@@ -252,6 +243,17 @@ REFERENCES: dict[str, Callable[[Img, np.random.Generator], Img]] = {
 }
 
 
+def _burst_frame(result: AnalysisResult) -> BurstFrame:
+    """A frame as the product's burst ranking sees it (attributes and median brightness)."""
+    values = to_matrix([result.attributes])[0]
+    return BurstFrame(values=values, level=result.measurements.get("luma_p50"))
+
+
+def _first(scores: list[float]) -> bool:
+    """The clean frame (index 0) is strictly ahead of every other frame."""
+    return int(np.argmax(scores)) == 0 and scores.count(max(scores)) == 1
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--photos", type=Path, default=None)
@@ -268,6 +270,7 @@ def main() -> None:
     cv2.setNumThreads(1)
     folder = args.photos or (holdout_photo_folder() if args.holdout else real_photo_folder())
     scorer_name, final = _final_scorer()
+    scoring_config = default_config()
     analyzer = LocalAnalyzer()
 
     photos: list[PreparedPhoto] = []
@@ -283,10 +286,14 @@ def main() -> None:
     # photo → the analyzer reports a tilt on the untouched preview (its first analysis)
     analyzer_level: dict[str, bool] = {}
 
-    def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float, str]:
-        """Attributes, final score and the blur type the analyzer reads."""
+    def analyze(meta: PhotoMetadata, name: str, img: Img) -> AnalysisResult:
         res = analyzer.analyze(PreparedPhoto(name, name, meta, img))
         analyzer_level.setdefault(name, res.measurements.get("tilt_confidence", 0.0) >= 0.25)
+        return res
+
+    def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float, str]:
+        """Attributes, final score and the blur type the analyzer reads."""
+        res = analyze(meta, name, img)
         return res.attributes, final(res.attributes), str(res.features.get("blur_type"))
 
     def level(name: str) -> bool:
@@ -430,10 +437,11 @@ def main() -> None:
 
     # ------------------------------------------------------------ bursts
     names = list(DEGRADATIONS)
-    n_bursts = first = 0
+    n_bursts = first = first_alone = 0
     burst_fail: list[str] = []
-    # (has a turned frame of a photo with nothing level in view, clean frame first)
-    burst_split: list[tuple[bool, bool]] = []
+    # (has a turned frame of a photo with nothing level in view, clean frame first by the
+    # product's burst ranking, clean frame first by the final score alone)
+    burst_split: list[tuple[bool, bool, bool]] = []
     # Every frame of a burst shows the same scene: the crop that the tilt variants need
     # (see tilt()), taken from a copy jittered by whole pixels (a burst's frames are fresh
     # sensor samples; a sub-pixel bilinear shift would soften each by a random amount, and
@@ -444,7 +452,7 @@ def main() -> None:
         for b in range(args.bursts_per_photo):
             rng = np.random.default_rng(50_000 + 97 * i + b)
             clean = tilt(shift(photo.preview, *rng.integers(-3, 4, 2)), 0.0, rng)
-            scores = [run(photo.metadata, photo.image_id, clean)[1]]
+            results = [analyze(photo.metadata, photo.image_id, clean)]
             picks = rng.choice(len(names), size=4, replace=False)
             labels = ["clean"]
             for k in picks:
@@ -454,29 +462,38 @@ def main() -> None:
                 jittered = shift(photo.preview, *rng.integers(-3, 4, 2))
                 framed = jittered if name == "tilt" else tilt(jittered, 0.0, rng)
                 img = fn(framed, sev, rng)
-                scores.append(run(photo.metadata, photo.image_id, img)[1])
+                results.append(analyze(photo.metadata, photo.image_id, img))
                 labels.append(f"{name}@{sev}")
             n_bursts += 1
-            won = int(np.argmax(scores)) == 0 and scores.count(max(scores)) == 1
+            alone = [final(r.attributes) for r in results]
+            scores = burst_scores([_burst_frame(r) for r in results], scoring_config)
+            won = _first(scores)
             has_tilt = "tilt" in {names[int(k)] for k in picks}
-            burst_split.append((has_tilt and not level(photo.image_id), won))
-            if won:
-                first += 1
-            else:
+            burst_split.append((has_tilt and not level(photo.image_id), won, _first(alone)))
+            first += won
+            first_alone += _first(alone)
+            if not won:
                 burst_fail.append(
                     f"{photo.image_id}: "
                     + ", ".join(f"{lab} {s:.1f}" for lab, s in zip(labels, scores, strict=True))
                 )
     print()
-    print(f"bursts: clean frame ranked first in {first}/{n_bursts} = {first / n_bursts:.1%}")
+    print(
+        f"bursts: clean frame ranked first in {first}/{n_bursts} = {first / n_bursts:.1%}"
+        f" (the keeper, scoring.bursts; by the final score alone {first_alone / n_bursts:.1%})"
+    )
     # As for the tilt pairs: a turned frame of a leaf or a dune is not visibly worse.
     for label, want in (
         ("with a turned frame of a photo with nothing level", True),
         ("all others", False),
     ):
-        sel = [won for flag, won in burst_split if flag is want]
-        if sel:
-            print(f"  {label:<56} {sum(sel) / len(sel):>6.1%} of {len(sel)}")
+        picked = [(won, alone) for flag, won, alone in burst_split if flag is want]
+        if picked:
+            keeper = sum(w for w, _ in picked) / len(picked)
+            by_final = sum(a for _, a in picked) / len(picked)
+            print(
+                f"  {label:<56} {keeper:>6.1%} of {len(picked)} (final score alone {by_final:.1%})"
+            )
 
     # ------------------------------------------------------------ shift stability
     # A burst can only be ranked if jitter alone barely moves the score: final-score
