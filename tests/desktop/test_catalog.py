@@ -36,30 +36,43 @@ def cache(tmp_path: Path) -> Cache:
     c.close()
 
 
+def record(
+    cache: Cache,
+    path: Path,
+    image_id: str,
+    metadata: PhotoMetadata,
+    attributes: dict[str, float] | None,
+    measurements: dict[str, float] | None = None,
+) -> None:
+    """One library photo: its file, metadata and (unless None) a local result."""
+    cache.record_file(str(path), 1, 1, image_id)
+    cache.record_metadata(image_id, metadata)
+    if attributes is not None:
+        cache.record_result(
+            AnalysisResult(
+                image_id=image_id,
+                analyzer="local",
+                model="m",
+                version="1",
+                attributes=attributes,
+                measurements=measurements or {},
+            )
+        )
+
+
 def populate(cache: Cache, folder: Path, n: int, *, seed: int = 0, unscored: int = 0) -> None:
     rng = np.random.default_rng(seed)
     with cache.transaction():
         for i in range(n):
-            image_id = _id(i + 1)
-            cache.record_file(str(folder / f"P{i:05d}.jpg"), 1, 1, image_id)
-            cache.record_metadata(
-                image_id,
-                PhotoMetadata(
-                    capture_time=f"2024-01-{1 + i % 28:02d}T10:00:00+00:00",
-                    camera_model="A" if i % 2 else "B",
-                ),
+            metadata = PhotoMetadata(
+                capture_time=f"2024-01-{1 + i % 28:02d}T10:00:00+00:00",
+                camera_model="A" if i % 2 else "B",
             )
-            if i < n - unscored:
-                values = rng.random(len(ATTRIBUTES))
-                cache.record_result(
-                    AnalysisResult(
-                        image_id=image_id,
-                        analyzer="local",
-                        model="m",
-                        version="1",
-                        attributes=dict(zip(ATTRIBUTES, values.tolist(), strict=True)),
-                    )
-                )
+            values = rng.random(len(ATTRIBUTES)) if i < n - unscored else None
+            attributes = (
+                None if values is None else dict(zip(ATTRIBUTES, values.tolist(), strict=True))
+            )
+            record(cache, folder / f"P{i:05d}.jpg", _id(i + 1), metadata, attributes)
 
 
 def test_library_resolves_real_paths(cache: Cache, tmp_path: Path) -> None:
@@ -172,26 +185,13 @@ def test_bursts_are_found_ranked_and_collapse_to_their_keepers(
     frames = {"F0": 0.45, "F1": 0.95, "F2": 0.6, "LONE": 0.3}
     with cache.transaction():
         for k, (name, sharpness) in enumerate(frames.items()):
-            image_id = _id(100 + k)
-            cache.record_file(str(folder / f"{name}.jpg"), 1, 1, image_id)
             when = "2024-05-01T09:00:00" if name != "LONE" else "2024-05-01T09:05:00"
-            cache.record_metadata(
-                image_id,
-                PhotoMetadata(
-                    capture_time=f"{when}.{2 * k}00", camera_serial="S1", camera_model="X"
-                ),
+            metadata = PhotoMetadata(
+                capture_time=f"{when}.{2 * k}00", camera_serial="S1", camera_model="X"
             )
             attributes = dict.fromkeys(ATTRIBUTES, 0.7) | {"sharpness": sharpness}
-            cache.record_result(
-                AnalysisResult(
-                    image_id=image_id,
-                    analyzer="local",
-                    model="m",
-                    version="1",
-                    attributes=attributes,
-                    measurements={"luma_p50": 120.0},
-                )
-            )
+            luma = {"luma_p50": 120.0}
+            record(cache, folder / f"{name}.jpg", _id(100 + k), metadata, attributes, luma)
     ranked = RankingCache(cache).ranked([(1, str(folder))], default_config())
 
     page = query_photos(ranked, PhotoQuery(limit=100))
