@@ -50,8 +50,8 @@ import numpy.typing as npt
 from photo_score.inference.local import LocalAnalyzer
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult, PhotoMetadata
-from photo_score.scoring import default_config, score_one, to_matrix
-from photo_score.scoring.bursts import BurstFrame, burst_scores
+from photo_score.scoring import ScoringConfig, default_config, score_one, to_matrix
+from photo_score.scoring.bursts import score_bursts
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -243,10 +243,11 @@ REFERENCES: dict[str, Callable[[Img, np.random.Generator], Img]] = {
 }
 
 
-def _burst_frame(result: AnalysisResult) -> BurstFrame:
-    """A frame as the product's burst ranking sees it (attributes and median brightness)."""
-    values = to_matrix([result.attributes])[0]
-    return BurstFrame(values=values, level=result.measurements.get("luma_p50"))
+def _burst_scores(results: list[AnalysisResult], config: ScoringConfig) -> list[float]:
+    """The frames' scores as the product ranks a burst (attributes and median brightness)."""
+    values = to_matrix([r.attributes for r in results])
+    levels = np.array([r.measurements.get("luma_p50", np.nan) for r in results])
+    return [float(x) for x in score_bursts([(values, levels)], config)[0]]
 
 
 def _first(scores: list[float]) -> bool:
@@ -466,7 +467,7 @@ def main() -> None:
                 labels.append(f"{name}@{sev}")
             n_bursts += 1
             alone = [final(r.attributes) for r in results]
-            scores = burst_scores([_burst_frame(r) for r in results], scoring_config)
+            scores = _burst_scores(results, scoring_config)
             won = _first(scores)
             has_tilt = "tilt" in {names[int(k)] for k in picks}
             burst_split.append((has_tilt and not level(photo.image_id), won, _first(alone)))

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from photo_score.errors import NotFoundError, UsageError
 from photo_score.models import ATTRIBUTES, AnalysisResult, Critique, PhotoMetadata
-from photo_score.report import BurstIndex, BurstPlace, BurstRanking, ScoredPhoto, capture_shot
+from photo_score.report import BurstIndex, BurstPlace, BurstRanking, ScoredPhoto
 from photo_score.scoring import (
     Explanation,
     ScoreBreakdown,
@@ -37,8 +37,8 @@ from photo_score.scoring import (
     score_one,
     tiers_for,
 )
-from photo_score.scoring.bursts import Shot
-from photo_score.storage.cache import Cache, CaptureFields
+from photo_score.scoring.bursts import camera_identity, capture_seconds
+from photo_score.storage.cache import Cache
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -199,12 +199,9 @@ def _epoch(value: str | None, *, end_of_day: bool = False) -> float:
             day = date.fromisoformat(value)
             moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
             return moment.timestamp() + (86_399.999 if end_of_day else 0.0)
-        parsed = datetime.fromisoformat(value)
     except ValueError:
         return math.nan
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+    return capture_seconds(value)
 
 
 # --------------------------------------------------------------------------- the columns
@@ -265,6 +262,7 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
     camera[:] = [m.camera for m in metadata]
     row_of = {image_id: r for r, image_id in reversed(list(enumerate(ids)))}
     burst_rows = np.array(sorted(row_of.values()), dtype=np.intp)  # one row per image id
+    capture = np.array([_epoch(m.capture_time) for m in metadata], dtype=np.float64)
     return Catalog(
         folder_ids=tuple(fid for fid, _ in folders),
         image_ids=ids,
@@ -272,7 +270,7 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
         names=names,
         names_lower=names_lower,
         folder_index=folder_index,
-        capture=np.array([_epoch(m.capture_time) for m in metadata], dtype=np.float64),
+        capture=capture,
         camera=camera,
         analyzer=analyzer,
         values=values,
@@ -281,13 +279,12 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
         camera_rank=_rank_of([c or "" for c in camera.tolist()]),
         row_of=row_of,
         bursts=BurstIndex(
-            cache, [ids[r] for r in burst_rows], [metadata[r].shot for r in burst_rows]
+            cache,
+            [ids[r] for r in burst_rows],
+            (capture[burst_rows], [metadata[r].burst_camera for r in burst_rows]),
         ),
         burst_rows=burst_rows,
     )
-
-
-_UNKNOWN_SHOT = Shot(None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,25 +295,20 @@ class _Meta:
     camera: str | None = None
     width: int | None = None
     height: int | None = None
-    shot: Shot = _UNKNOWN_SHOT  # for burst grouping
+    burst_camera: str | None = None  # camera_identity, for burst grouping
 
     @classmethod
     def parse(cls, raw: str | None) -> _Meta:
         if not raw:
             return _NO_META
         data = json.loads(raw)
-        fields = CaptureFields(
-            data.get("capture_time"),
-            data.get("camera_serial"),
-            data.get("camera_make"),
-            data.get("camera_model"),
-        )
+        make, model = data.get("camera_make"), data.get("camera_model")
         return cls(
-            fields.capture_time,
-            fields.camera_model or fields.camera_make,
+            data.get("capture_time"),
+            model or make,
             data.get("width"),
             data.get("height"),
-            capture_shot(fields),
+            camera_identity(data.get("camera_serial"), make, model),
         )
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections import Counter
@@ -26,13 +27,13 @@ from photo_score.scoring import (
     tiers_for,
 )
 from photo_score.scoring.bursts import (
-    Shot,
     burst_ranks,
     camera_identity,
+    capture_seconds,
     find_bursts,
     score_bursts,
 )
-from photo_score.storage.cache import AnalyzerKey, Cache, CaptureFields
+from photo_score.storage.cache import AnalyzerKey, Cache
 
 
 class BurstPlace(BaseModel):
@@ -96,20 +97,25 @@ class BurstIndex:
     """Which photos were shot in a burst, and each frame's brightness: what does not depend
     on the scoring config, found once and shared by every ranking of the same photos.
 
-    Grouping reads four metadata fields per photo (SQLite extracts them) on first use. A
+    Grouping needs each photo's capture time and camera: passed in by a caller that has
+    them (the desktop catalog), else read on first use (SQLite extracts them). A
     frame's brightness is the local analyzer's ``luma_p50`` (whichever analyzer's result
     is scored: a vision model measures no brightness), read only for the bursts asked
     about. Safe to share between threads (the sidecar serves requests concurrently).
     """
 
     def __init__(
-        self, cache: Cache, image_ids: Sequence[str], shots: Sequence[Shot] | None = None
+        self,
+        cache: Cache,
+        image_ids: Sequence[str],
+        capture: tuple[npt.NDArray[np.float64], Sequence[str | None]] | None = None,
     ) -> None:
-        """``shots``: when and with which camera each photo was taken, when the caller
-        has already read them (else they are read from the cache on first use)."""
+        """``capture``: each photo's capture time in seconds (NaN unknown) and its
+        :func:`~photo_score.scoring.bursts.camera_identity`, when the caller has already
+        read them (else they are read from the cache on first use)."""
         self._cache = cache
         self.image_ids = list(image_ids)
-        self._shots = shots
+        self._capture = capture
         self._lock = threading.Lock()
         self._bursts: list[npt.NDArray[np.intp]] | None = None  # rows, capture order
         self._where: dict[str, tuple[int, int]] = {}  # image id → (burst, frame in it)
@@ -117,16 +123,23 @@ class BurstIndex:
 
     def _find(self) -> list[npt.NDArray[np.intp]]:
         if self._bursts is None:
-            shots = self._shots
-            if shots is None:
-                fields = self._cache.capture_fields(self.image_ids)
-                shots = [capture_shot(fields.get(i)) for i in self.image_ids]
-            found = find_bursts(shots)
-            self._bursts = [np.array(burst, dtype=np.intp) for burst in found]
-            for number, burst in enumerate(found):
-                for frame, row in enumerate(burst):
+            times, cameras = self._capture or self._read_capture()
+            self._bursts = find_bursts(times, cameras)
+            for number, burst in enumerate(self._bursts):
+                for frame, row in enumerate(burst.tolist()):
                     self._where[self.image_ids[row]] = (number, frame)
         return self._bursts
+
+    def _read_capture(self) -> tuple[npt.NDArray[np.float64], list[str | None]]:
+        fields = self._cache.capture_fields(self.image_ids)  # only photos with a time
+        times = np.full(len(self.image_ids), np.nan)
+        cameras: list[str | None] = [None] * len(self.image_ids)
+        for row, image_id in enumerate(self.image_ids):
+            f = fields.get(image_id)
+            if f is not None:
+                times[row] = capture_seconds(f.capture_time)
+                cameras[row] = camera_identity(f.camera_serial, f.camera_make, f.camera_model)
+        return times, cameras
 
     def members(self, image_id: str) -> list[str]:
         """The image ids of this photo's burst in capture order; [] when not in one."""
@@ -182,37 +195,36 @@ class BurstRanking:
         # burst → (each frame's rank, each frame's score)
         self._ranked: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]] = {}
 
-    def _rank(self, numbers: set[int]) -> None:
-        todo = sorted(numbers - self._ranked.keys())
-        frames = self.index.frames(todo)
-        blocks = [(self._values[rows], levels) for rows, levels in frames]
+    def _ranks(
+        self, image_ids: Sequence[str]
+    ) -> list[tuple[str, int, npt.NDArray[np.intp], npt.NDArray[np.float64], int]]:
+        """(image id, burst, its frames' ranks, their scores, the photo's frame) of each
+        of these photos shot in a burst, ranking the bursts not ranked yet. Hold the lock."""
+        where = self.index.where(image_ids)
+        todo = sorted({n for n, _ in where.values()} - self._ranked.keys())
+        blocks = [(self._values[rows], levels) for rows, levels in self.index.frames(todo)]
         for n, scores in zip(todo, score_bursts(blocks, self._config), strict=True):
             self._ranked[n] = (burst_ranks(scores), scores)
+        return [(i, n, *self._ranked[n], frame) for i, (n, frame) in where.items()]
 
     def places(self, image_ids: Sequence[str]) -> dict[str, BurstPlace]:
         """The burst place of each of these photos that was shot in a burst."""
-        where = self.index.where(image_ids)
         with self._lock:
-            self._rank({n for n, _ in where.values()})
-            out: dict[str, BurstPlace] = {}
-            for image_id, (n, frame) in where.items():
-                ranks, scores = self._ranked[n]
-                score = float(scores[frame])
-                out[image_id] = BurstPlace(
+            return {
+                image_id: BurstPlace(
                     id=self.index.first(n),
                     size=len(ranks),
                     rank=int(ranks[frame]),
                     keeper=bool(ranks[frame] == 1),
-                    score=None if math.isnan(score) else round(score, 2),
+                    score=None if math.isnan(scores[frame]) else round(float(scores[frame]), 2),
                 )
-            return out
+                for image_id, n, ranks, scores, frame in self._ranks(image_ids)
+            }
 
     def outranked(self, image_ids: Sequence[str]) -> set[str]:
         """Those of these photos that are a burst's frame but not its keeper."""
-        where = self.index.where(image_ids)
         with self._lock:
-            self._rank({n for n, _ in where.values()})
-            return {i for i, (n, frame) in where.items() if self._ranked[n][0][frame] != 1}
+            return {i for i, _, ranks, _, frame in self._ranks(image_ids) if ranks[frame] != 1}
 
 
 class Ranking:
@@ -231,11 +243,15 @@ class Ranking:
         cache: Cache,
         config: ScoringConfig,
         key: AnalyzerKey | None,
+        image_ids: list[str],
         arrays: ScoreArrays,
         ranked: list[tuple[PhotoEntry, int]],
         errors: list[ErrorItem],
     ) -> None:
+        """``image_ids``: one per row of ``arrays``; ``ranked``: the scorable entries and
+        their rows."""
         self._cache, self._config, self._key, self._arrays = cache, config, key, arrays
+        self._image_ids = image_ids
         self._ranked = ranked
         self._rows = np.array([i for _, i in ranked], dtype=np.intp)
         self._finals = arrays.final[self._rows]
@@ -244,11 +260,14 @@ class Ranking:
         self.scored = len(ranked)
         self.mean_score = round(float(self._finals.mean()), 2) if ranked else None
         self.tiers = dict(Counter(self._tiers))
-        first: dict[str, int] = {}
-        for entry, row in ranked:
-            first.setdefault(entry.image_id, row)  # copies of one file are one frame
-        index = BurstIndex(cache, list(first))
-        self.bursts = index.ranked(arrays.values[list(first.values())], config)
+
+    @functools.cached_property
+    def bursts(self) -> BurstRanking:
+        """Each photo's place in its burst; built when photos are (a rescore that only
+        counts and orders never reads capture times)."""
+        scored = np.flatnonzero(~np.isnan(self._arrays.final))  # one row per image id
+        index = BurstIndex(self._cache, [self._image_ids[r] for r in scored])
+        return index.ranked(self._arrays.values[scored], self._config)
 
     def photos(self, limit: int | None = None, *, chunk: int = 500) -> Iterator[ScoredPhoto]:
         """The best ``limit`` photos (all when ``None``), best first."""
@@ -293,14 +312,6 @@ class Ranking:
         ]
 
 
-def capture_shot(fields: CaptureFields | None) -> Shot:
-    """What burst grouping needs of a photo, from its metadata fields."""
-    if fields is None:
-        return Shot(None, None)
-    camera = camera_identity(fields.camera_serial, fields.camera_make, fields.camera_model)
-    return Shot(fields.capture_time, camera)
-
-
 def rank_entries(
     entries: Sequence[PhotoEntry],
     *,
@@ -329,7 +340,15 @@ def rank_entries(
         else:
             ranked.append((entry, i))
     ranked.sort(key=lambda item: (-float(arrays.final[item[1]]), item[0].path))
-    return Ranking(cache=cache, config=config, key=key, arrays=arrays, ranked=ranked, errors=errors)
+    return Ranking(
+        cache=cache,
+        config=config,
+        key=key,
+        image_ids=rows.image_ids,
+        arrays=arrays,
+        ranked=ranked,
+        errors=errors,
+    )
 
 
 def _display(scores: list[float]) -> list[float | None]:

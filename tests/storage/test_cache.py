@@ -230,13 +230,14 @@ def test_capture_fields_and_one_measurement_are_read_without_parsing_results(
     """What burst grouping reads: four metadata fields and the frames' brightness."""
     a, b, c = "a" * 64, "b" * 64, "c" * 64
     cache.record_metadata(a, PhotoMetadata(capture_time="2024-05-01T09:00:00.2", camera_serial="S"))
-    cache.record_metadata(b, PhotoMetadata(camera_make="Nikon", camera_model="Z6"))
+    cache.record_metadata(b, PhotoMetadata(camera_make="Nikon", camera_model="Z6"))  # no time
+    cache.record_metadata(c, PhotoMetadata(capture_time="2024-05-01T09:00:01", camera_model="Z6"))
     fields = cache.capture_fields([a, b, c])
-    assert set(fields) == {a, b}
+    assert set(fields) == {a, c}
     assert (fields[a].capture_time, fields[a].camera_serial) == ("2024-05-01T09:00:00.2", "S")
-    assert (fields[b].capture_time, fields[b].camera_make, fields[b].camera_model) == (
+    assert (fields[c].camera_serial, fields[c].camera_make, fields[c].camera_model) == (
         None,
-        "Nikon",
+        None,
         "Z6",
     )
 
@@ -248,6 +249,6 @@ def test_capture_fields_and_one_measurement_are_read_without_parsing_results(
     cache.record_result(new)
     cache.record_result(vision)
     cache.record_result(_result(b))
-    assert cache.measurement([a, b, c], "luma_p50") == {a: 120.0}
+    assert cache.measurement([a, b, c], "luma_p50") == {a: 120.0}  # c has no result
     with pytest.raises(ValueError, match="not a measurement name"):
         cache.measurement([a], "x') OR 1=1 --")

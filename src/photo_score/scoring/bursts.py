@@ -3,7 +3,8 @@
 Grouping follows the common standard (Lightroom's auto-stack by capture time, ON1's
 time-between-stacks): frames from one camera whose capture times are at most
 ``BURST_GAP_S`` apart chain into one burst (files that name no camera count as one
-camera). A frame without a capture time is never grouped. The gap is short on purpose:
+camera; a time without an offset is read as UTC). A frame without a capture time is never
+grouped. The gap is short on purpose:
 with no visual check, a longer one would merge different shots of a busy wedding minute.
 
 Ranking within a burst is relative, the way photographers cull one: the frames show one
@@ -30,8 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -51,22 +51,6 @@ _STRAY_KEEP = [1.0, 0.8, 0.55, 0.25]
 _GAMMA = 2.2  # gamma-encoded luma → linear light, to count stops
 
 
-@dataclass(frozen=True, slots=True)
-class Shot:
-    """What grouping needs of a photo: when it was taken, and by which camera."""
-
-    capture_time: str | None  # ISO 8601 as PhotoMetadata keeps it
-    camera: str | None  # serial number when known, else make and model
-
-
-@dataclass(frozen=True, slots=True)
-class BurstFrame:
-    """One frame of a burst: its attributes and its median brightness."""
-
-    values: npt.NDArray[np.float64]  # the six attributes, models.ATTRIBUTES order, NaN = missing
-    level: float | None  # median luma 0–255 (the local analyzer's luma_p50); None: unknown
-
-
 def camera_identity(serial: str | None, make: str | None, model: str | None) -> str | None:
     """The camera a photo came from: its serial number, else make and model."""
     if serial:
@@ -76,38 +60,36 @@ def camera_identity(serial: str | None, make: str | None, model: str | None) -> 
     return None
 
 
-def _moment(capture_time: str | None) -> datetime | None:
-    """Wall-clock time of a capture; an offset, when given, is dropped (frames of one
-    burst share it, and files with and without one must still compare)."""
+def capture_seconds(capture_time: str | None) -> float:
+    """An ISO 8601 capture time as epoch seconds (no offset = UTC); NaN when unknown."""
     if not capture_time:
-        return None
+        return math.nan
     try:
-        return datetime.fromisoformat(capture_time).replace(tzinfo=None)
+        moment = datetime.fromisoformat(capture_time)
     except ValueError:
-        return None
+        return math.nan
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
-def find_bursts(shots: Sequence[Shot], gap_s: float = BURST_GAP_S) -> list[list[int]]:
-    """Indices of ``shots`` grouped into bursts of two or more, each in capture order."""
-    timed: dict[str | None, list[tuple[datetime, int]]] = {}
-    for i, shot in enumerate(shots):
-        moment = _moment(shot.capture_time)
-        if moment is not None:
-            timed.setdefault(shot.camera, []).append((moment, i))
-    bursts: list[list[int]] = []
-    for frames in timed.values():
-        frames.sort()
-        run = [frames[0]]
-        for frame in frames[1:]:
-            if (frame[0] - run[-1][0]).total_seconds() <= gap_s:
-                run.append(frame)
-                continue
-            if len(run) > 1:
-                bursts.append([i for _, i in run])
-            run = [frame]
-        if len(run) > 1:
-            bursts.append([i for _, i in run])
-    bursts.sort(key=lambda burst: burst[0])
+def find_bursts(
+    times: npt.NDArray[np.float64], cameras: Sequence[str | None], gap_s: float = BURST_GAP_S
+) -> list[npt.NDArray[np.intp]]:
+    """Photo indices grouped into bursts of two or more, each in capture order (ties in
+    index order), the bursts ordered by their first index.
+
+    ``times``: capture times in seconds (NaN: unknown, never grouped); ``cameras``: each
+    photo's :func:`camera_identity`.
+    """
+    codes: dict[str | None, int] = {}
+    camera = np.array([codes.setdefault(c, len(codes)) for c in cameras], dtype=np.intp)
+    rows = np.flatnonzero(~np.isnan(times))
+    rows = rows[np.lexsort((rows, times[rows], camera[rows]))]
+    t, c = times[rows], camera[rows]
+    breaks = np.flatnonzero((np.diff(t) > gap_s) | (np.diff(c) != 0)) + 1
+    bursts = [run for run in np.split(rows, breaks) if len(run) > 1]
+    bursts.sort(key=lambda run: int(run[0]))
     return bursts
 
 
@@ -139,26 +121,13 @@ def judge_in_burst(
     return values
 
 
-def burst_values(frames: Sequence[BurstFrame]) -> npt.NDArray[np.float64]:
-    """:func:`judge_in_burst` for a list of frames."""
-    values = np.array([f.values for f in frames], dtype=np.float64)
-    levels = np.array([math.nan if f.level is None else f.level for f in frames])
-    return judge_in_burst(values, levels)
-
-
-def burst_scores(frames: Sequence[BurstFrame], config: ScoringConfig) -> list[float]:
-    """Each frame's score within its burst (0–100; NaN when nothing was measured)."""
-    if not frames:
-        return []
-    return [float(x) for x in score_matrix(burst_values(frames), config).final]
-
-
 def score_bursts(
     bursts: Sequence[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]],
     config: ScoringConfig,
 ) -> list[npt.NDArray[np.float64]]:
-    """Many bursts' frame scores at once (``(values, levels)`` per burst, as
-    :func:`judge_in_burst` takes them): one reducer call for all of them."""
+    """Each burst's frame scores (0–100; NaN where nothing was measured), from
+    ``(values, levels)`` per burst as :func:`judge_in_burst` takes them: one reducer
+    call for all the bursts."""
     if not bursts:
         return []
     judged = [judge_in_burst(values, levels) for values, levels in bursts]
@@ -175,9 +144,3 @@ def burst_ranks(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
     ranks = np.empty(len(scores), dtype=np.intp)
     ranks[order] = np.arange(1, len(scores) + 1)
     return ranks
-
-
-def keeper_first(scores: Sequence[float]) -> list[int]:
-    """Frame indices, the keeper first (the order :func:`burst_ranks` gives)."""
-    ranks = burst_ranks(np.asarray(scores, dtype=np.float64))
-    return [int(i) for i in np.argsort(ranks)]

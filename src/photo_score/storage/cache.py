@@ -496,15 +496,16 @@ class Cache:
         return out
 
     def capture_fields(self, image_ids: Sequence[str]) -> dict[str, CaptureFields]:
-        """When and with which camera each image was taken (what burst grouping needs).
+        """When and with which camera each image was taken (what burst grouping needs),
+        for the images whose metadata has a capture time.
 
         SQLite pulls the four fields out of the metadata JSON, so grouping 100,000 photos
         parses no JSON in Python. Large requests scan the table once.
         """
         select = (
-            "SELECT image_id, json_extract(metadata, '$.capture_time'),"
+            "SELECT image_id, json_extract(metadata, '$.capture_time') AS t,"
             " json_extract(metadata, '$.camera_serial'), json_extract(metadata, '$.camera_make'),"
-            " json_extract(metadata, '$.camera_model') FROM images"
+            " json_extract(metadata, '$.camera_model') FROM images WHERE t IS NOT NULL"
         )
         if len(image_ids) > _SCAN_ABOVE:
             wanted = set(image_ids)
@@ -513,7 +514,7 @@ class Cache:
             rows = []
             for chunk in _chunks(list(dict.fromkeys(image_ids))):
                 marks = ",".join("?" * len(chunk))
-                rows += self._query(f"{select} WHERE image_id IN ({marks})", chunk)
+                rows += self._query(f"{select} AND image_id IN ({marks})", chunk)
         # The JSON was written from PhotoMetadata: each field is a string or null.
         return {r[0]: CaptureFields(r[1], r[2], r[3], r[4]) for r in rows}
 
