@@ -51,7 +51,7 @@ from photo_score.inference.local import LocalAnalyzer
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult, PhotoMetadata
 from photo_score.scoring import ScoringConfig, default_config, score_one, to_matrix
-from photo_score.scoring.bursts import score_bursts
+from photo_score.scoring.bursts import READINGS, score_bursts
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -244,10 +244,11 @@ REFERENCES: dict[str, Callable[[Img, np.random.Generator], Img]] = {
 
 
 def _burst_scores(results: list[AnalysisResult], config: ScoringConfig) -> list[float]:
-    """The frames' scores as the product ranks a burst (attributes and median brightness)."""
+    """The frames' scores as the product ranks a burst (attributes and the readings the
+    burst rule takes: brightness, orientation)."""
     values = to_matrix([r.attributes for r in results])
-    levels = np.array([r.measurements.get("luma_p50", np.nan) for r in results])
-    return [float(x) for x in score_bursts([(values, levels)], config)[0]]
+    readings = np.array([[r.measurements.get(k, np.nan) for k in READINGS] for r in results])
+    return [float(x) for x in score_bursts([(values, readings)], config)[0]]
 
 
 def _first(scores: list[float]) -> bool:

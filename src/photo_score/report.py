@@ -27,6 +27,7 @@ from photo_score.scoring import (
     tiers_for,
 )
 from photo_score.scoring.bursts import (
+    READINGS,
     burst_ranks,
     camera_identity,
     capture_seconds,
@@ -94,14 +95,15 @@ class RunResult(BaseModel):
 
 
 class BurstIndex:
-    """Which photos were shot in a burst, and each frame's brightness: what does not depend
+    """Which photos were shot in a burst, and each frame's readings: what does not depend
     on the scoring config, found once and shared by every ranking of the same photos.
 
     Grouping needs each photo's capture time and camera: passed in by a caller that has
-    them (the desktop catalog), else read on first use (SQLite extracts them). A
-    frame's brightness is the local analyzer's ``luma_p50`` (whichever analyzer's result
-    is scored: a vision model measures no brightness), read only for the bursts asked
-    about. Safe to share between threads (the sidecar serves requests concurrently).
+    them (the desktop catalog), else read on first use (SQLite extracts them). A frame's
+    readings (brightness and orientation, ``scoring.bursts.READINGS``) are the local
+    analyzer's measurements (whichever analyzer's result is scored: a vision model
+    measures neither), read only for the bursts asked about. Safe to share between
+    threads (the sidecar serves requests concurrently).
     """
 
     def __init__(
@@ -119,7 +121,7 @@ class BurstIndex:
         self._lock = threading.Lock()
         self._bursts: list[npt.NDArray[np.intp]] | None = None  # rows, capture order
         self._where: dict[str, tuple[int, int]] = {}  # image id → (burst, frame in it)
-        self._levels: dict[int, npt.NDArray[np.float64]] = {}  # burst → its frames' luma
+        self._readings: dict[int, npt.NDArray[np.float64]] = {}  # burst → frames × READINGS
 
     def _find(self) -> list[npt.NDArray[np.intp]]:
         if self._bursts is None:
@@ -157,19 +159,20 @@ class BurstIndex:
     def frames(
         self, numbers: Sequence[int]
     ) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]]:
-        """Each burst's rows and its frames' median brightness (NaN where unmeasured)."""
+        """Each burst's rows and its frames' ``READINGS`` (NaN where unmeasured)."""
         with self._lock:
             bursts = self._find()
-            unread = [n for n in numbers if n not in self._levels]
+            unread = [n for n in numbers if n not in self._readings]
             if unread:
                 ids = [self.image_ids[r] for n in unread for r in bursts[n]]
-                found = self._cache.measurement(ids, "luma_p50")
+                found = self._cache.measurements(ids, READINGS)
+                missing = (math.nan,) * len(READINGS)
                 for n in unread:
-                    rows = bursts[n]
-                    self._levels[n] = np.array(
-                        [found.get(self.image_ids[r], math.nan) for r in rows], dtype=np.float64
-                    )
-            return [(bursts[n], self._levels[n]) for n in numbers]
+                    self._readings[n] = np.array(
+                        [found.get(self.image_ids[r], missing) for r in bursts[n]],
+                        dtype=np.float64,
+                    ).reshape(-1, len(READINGS))
+            return [(bursts[n], self._readings[n]) for n in numbers]
 
     def first(self, number: int) -> str:
         """The image id of a burst's first frame: the burst's id."""
@@ -202,7 +205,7 @@ class BurstRanking:
         of these photos shot in a burst, ranking the bursts not ranked yet. Hold the lock."""
         where = self.index.where(image_ids)
         todo = sorted({n for n, _ in where.values()} - self._ranked.keys())
-        blocks = [(self._values[rows], levels) for rows, levels in self.index.frames(todo)]
+        blocks = [(self._values[rows], readings) for rows, readings in self.index.frames(todo)]
         for n, scores in zip(todo, score_bursts(blocks, self._config), strict=True):
             self._ranked[n] = (burst_ranks(scores), scores)
         return [(i, n, *self._ranked[n], frame) for i, (n, frame) in where.items()]

@@ -52,6 +52,15 @@ def _burst_folder(real_photos: Path, tmp_path: Path) -> Path:
     return folder
 
 
+def _turn(pixels: np.ndarray, deg: float) -> np.ndarray:
+    """Turned ``deg`` about the centre; every frame gets the crop of an 8° turn."""
+    h, w = pixels.shape[:2]
+    t = np.radians(8.0)
+    zoom = max((w * np.cos(t) + h * np.sin(t)) / w, (w * np.sin(t) + h * np.cos(t)) / h)
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), deg, zoom)
+    return np.asarray(cv2.warpAffine(pixels, rot, (w, h), flags=cv2.INTER_LINEAR), np.uint8)
+
+
 def _by_name(photos: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {Path(p["path"]).stem: p for p in photos}
 
@@ -92,3 +101,30 @@ def test_csv_and_table_name_the_keeper(run_cli: RunCli, real_photos: Path, tmp_p
     assert table.code == 0, table.err
     line = next(ln for ln in table.out.splitlines() if "a_as_shot" in ln)
     assert "keep: best of a" in line  # the rest of the reason folds onto the next lines
+
+
+def test_the_frame_turned_against_its_burst_is_not_kept(
+    run_cli: RunCli, real_photos: Path, tmp_path: Path
+) -> None:
+    """A pen on squared paper set at an angle: nothing level in view, so alone a turned frame
+    scores as well as the level ones (here a little better). Shot between them, it is the
+    one the hand wobbled on."""
+    pen = np.array(prepare_photo(str(real_photos / "xiaomi.heic"), "x").preview)
+    folder = tmp_path / "pen"
+    folder.mkdir()
+    frames = {
+        "a_level": _turn(pen, 0.0),
+        "b_turned": _turn(pen, 3.0),
+        "c_level": _turn(np.roll(pen, (2, -3), axis=(0, 1)), 0.0),
+        "d_level": _turn(np.roll(pen, (-3, 1), axis=(0, 1)), 0.0),
+    }
+    for i, (name, pixels) in enumerate(frames.items()):
+        _save(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{200 * i:03d}")
+    result = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
+    assert result.code == 0, result.err
+    photos = _by_name(result.json()["photos"])
+    alone = {name: p["final_score"] for name, p in photos.items()}
+    assert alone["b_turned"] == max(alone.values())  # alone, the turn does not show
+    burst = {name: p["burst"] for name, p in photos.items()}
+    assert burst["b_turned"]["rank"] == 4
+    assert burst["b_turned"]["score"] < min(burst[n]["score"] for n in ("a_level", "c_level"))

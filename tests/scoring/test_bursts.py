@@ -11,11 +11,14 @@ import pytest
 from photo_score.models import ATTRIBUTES
 from photo_score.scoring import default_config, to_matrix
 from photo_score.scoring.bursts import (
+    READINGS,
     burst_ranks,
     camera_identity,
     capture_seconds,
     find_bursts,
+    frame_turns,
     judge_in_burst,
+    relative_turns,
     score_bursts,
 )
 
@@ -23,18 +26,31 @@ CAM = camera_identity("0123", "Canon", "EOS R6")
 OTHER = camera_identity("9999", "Canon", "EOS R6")
 EXPOSURE = ATTRIBUTES.index("exposure_balance")
 APPEAL = ATTRIBUTES.index("visual_appeal")
+COMPOSITION = ATTRIBUTES.index("composition")
+# A scene's orientation moments (second, fourth), as the local analyzer records them.
+SCENE = (0.4 * np.exp(0.6j), 0.3 * np.exp(-1.1j))
 
-Frame = tuple[float, dict[str, float]]  # (median luma, NaN when unknown; attributes)
+Frame = tuple[list[float], dict[str, float]]  # (READINGS, NaN when unknown; attributes)
 Burst = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
 
-def frame(level: float = 120.0, **attrs: float) -> Frame:
-    return level, dict.fromkeys(ATTRIBUTES, 0.7) | attrs
+def moments(turn: float, scene: tuple[complex, complex] = SCENE) -> npt.NDArray[np.complex128]:
+    """The scene's moments in a frame turned by ``turn`` degrees: 2× and 4× the turn."""
+    t = math.radians(turn)
+    return np.array([scene[0] * np.exp(2j * t), scene[1] * np.exp(4j * t)])
+
+
+def frame(level: float = 120.0, turn: float | None = 0.0, **attrs: float) -> Frame:
+    """One frame's readings (median luma; the scene's moments turned by ``turn``, NaN
+    when None) and attributes (0.7 unless given)."""
+    m2, m4 = moments(turn) if turn is not None else (complex(math.nan, math.nan),) * 2
+    return [level, m2.real, m2.imag, m4.real, m4.imag], dict.fromkeys(ATTRIBUTES, 0.7) | attrs
 
 
 def burst(*frames: Frame) -> Burst:
-    """(values, levels) as ``judge_in_burst`` and ``score_bursts`` take them."""
-    return to_matrix([a for _, a in frames]), np.array([lv for lv, _ in frames])
+    """(values, readings) as ``judge_in_burst`` and ``score_bursts`` take them."""
+    readings = np.array([r for r, _ in frames], dtype=np.float64).reshape(-1, len(READINGS))
+    return to_matrix([a for _, a in frames]), readings
 
 
 def scores(*frames: Frame) -> npt.NDArray[np.float64]:
@@ -145,7 +161,8 @@ def test_a_blink_and_a_turn_stay_each_frame_s_own() -> None:
 
 def test_missing_attributes_stay_missing() -> None:
     values = to_matrix([{"sharpness": 0.8}, {"sharpness": 0.6, "exposure_balance": 0.7}])
-    judged = judge_in_burst(values, np.array([100.0, math.nan]))
+    readings = np.array([frame(100.0)[0], frame(math.nan, None)[0]])
+    judged = judge_in_burst(values, readings)
     assert math.isnan(judged[0, EXPOSURE])
     assert math.isnan(judged[0, APPEAL])
     assert judged[1, EXPOSURE] == pytest.approx(0.7)
@@ -168,9 +185,75 @@ def test_many_bursts_scored_at_once_match_each_scored_alone() -> None:
     rng = np.random.default_rng(1)
     bursts = []
     for size in (2, 5, 3):
-        levels = rng.uniform(40, 200, size)
-        levels[0] = math.nan
-        bursts.append((rng.uniform(0.2, 0.95, (size, len(ATTRIBUTES))), levels))
+        readings = np.array([frame(lv, turn)[0] for lv, turn in rng.uniform(-3, 3, (size, 2))])
+        readings[:, 0] = rng.uniform(40, 200, size)
+        readings[0, 0] = math.nan
+        bursts.append((rng.uniform(0.2, 0.95, (size, len(ATTRIBUTES))), readings))
     together = score_bursts(bursts, cfg)
     for one, scored in zip(bursts, together, strict=True):
         assert scored.tolist() == pytest.approx(score_bursts([one], cfg)[0].tolist())
+
+
+# ------------------------------------------------------------------ turns
+
+
+def test_a_turn_is_read_to_a_quarter_degree_from_either_moment() -> None:
+    level = np.array([moments(0.0)] * 4)
+    turned = np.array([moments(t) for t in (0.3, -2.0, 5.0, -11.5)])
+    assert relative_turns(turned, level) == pytest.approx([0.25, 2.0, 5.0, 11.5], abs=0.13)
+    # A grid (a façade, a notebook) has only a fourth moment; one direction only a second.
+    for scene in ((0j, 0.3 + 0j), (0.4 + 0j, 0j)):
+        a, b = np.array([moments(3.0, scene)]), np.array([moments(0.0, scene)])
+        assert relative_turns(a, b) == pytest.approx([3.0], abs=0.13)
+
+
+def test_the_frame_turned_against_its_neighbours_is_the_one_that_reads_turned() -> None:
+    assert frame_turns(np.array([moments(t) for t in (0.0, 0.2, 4.0, -0.1, 0.0)])) == (
+        pytest.approx([0.0, 0.0, 4.0, 0.0, 0.0], abs=0.3)
+    )
+
+
+def test_a_burst_turned_as_a_whole_has_no_turned_frame() -> None:
+    assert frame_turns(np.array([moments(5.0)] * 4)).tolist() == [0.0] * 4
+
+
+def test_two_frames_that_disagree_cannot_say_which_one_is_level() -> None:
+    assert frame_turns(np.array([moments(0.0), moments(6.0)])).tolist() == [0.0, 0.0]
+
+
+def test_a_long_burst_lines_each_frame_up_with_its_neighbours() -> None:
+    """A slow roll across 40 frames is the photographer's; one jolt is a turned frame."""
+    turns = [0.15 * i for i in range(40)]
+    turns[25] += 3.0
+    read = frame_turns(np.array([moments(t) for t in turns]))
+    assert read[25] >= 2.0  # less the roll between it and the neighbours it is lined up with
+    assert np.delete(read, 25).max() <= 0.5
+
+
+def test_frames_without_oriented_structure_are_not_read() -> None:
+    flat = moments(0.0, (0.01 + 0j, 0.02j))
+    read = frame_turns(np.array([flat, moments(0.0), moments(3.0), [math.nan] * 2]))
+    assert math.isnan(read[0])
+    assert math.isnan(read[3])
+    assert read[1:3].tolist() == [0.0, 0.0]  # two readable frames that disagree
+
+
+def test_a_frame_turned_against_its_burst_loses_though_nothing_level_is_in_view() -> None:
+    """Alone, a turned leaf reads as well composed as the level one (nothing shows the
+    turn); against the burst's other frames it is the one the hand wobbled on."""
+    frames = [frame(), frame(turn=3.0, sharpness=0.75), frame(turn=0.1), frame(turn=-0.2)]
+    assert scores(frames[1]) > scores(frames[0])  # judged alone the turned frame wins
+    assert keeper(*frames) != 1
+    values, readings = burst(*frames)
+    turn = frame_turns(readings[:, [1, 3]] + 1j * readings[:, [2, 4]])[1]
+    assert turn == pytest.approx(2.8, abs=0.13)  # 3° against its peers, less the others' 0.2°
+    keep = float(np.interp(turn, [0.5, 1.0, 2.0, 4.0, 8.0], [1.0, 0.95, 0.85, 0.7, 0.5]))
+    judged = judge_in_burst(values, readings)
+    assert judged[1, COMPOSITION] == pytest.approx(0.7 * keep)
+    assert judged[[0, 2, 3], COMPOSITION].tolist() == pytest.approx([0.7] * 3)
+
+
+def test_without_orientation_readings_composition_is_each_frame_s_own() -> None:
+    """A vision model's result records no moments: no turn is read."""
+    frames = [frame(turn=None), frame(turn=None, composition=0.6)]
+    assert judge_in_burst(*burst(*frames))[:, COMPOSITION].tolist() == pytest.approx([0.7, 0.6])

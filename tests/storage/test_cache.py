@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sqlite3
@@ -224,10 +225,10 @@ def test_a_process_killed_mid_write_leaves_a_consistent_cache(tmp_path: Path) ->
         assert len(cache.result_ids(AnalyzerKey("local", "h", "1"))) == files
 
 
-def test_capture_fields_and_one_measurement_are_read_without_parsing_results(
+def test_capture_fields_and_measurements_are_read_without_parsing_results(
     cache: Cache,
 ) -> None:
-    """What burst grouping reads: four metadata fields and the frames' brightness."""
+    """What burst grouping reads: four metadata fields and the frames' readings."""
     a, b, c = "a" * 64, "b" * 64, "c" * 64
     cache.record_metadata(a, PhotoMetadata(capture_time="2024-05-01T09:00:00.2", camera_serial="S"))
     cache.record_metadata(b, PhotoMetadata(camera_make="Nikon", camera_model="Z6"))  # no time
@@ -241,14 +242,21 @@ def test_capture_fields_and_one_measurement_are_read_without_parsing_results(
         "Z6",
     )
 
-    old = _result(a, version="1").model_copy(update={"measurements": {"luma_p50": 90.0}})
+    both = {"luma_p50": 90.0, "tilt_confidence": 0.5}
+    old = _result(a, version="1").model_copy(update={"measurements": both})
     new = _result(a, version="2").model_copy(update={"measurements": {"luma_p50": 120.0}})
-    vision = _result(a, analyzer="openrouter")  # measures no brightness
+    vision = _result(a, analyzer="openrouter")  # measures neither
     cache.record_result(old)
     time.sleep(0.01)  # created_at orders the results
     cache.record_result(new)
     cache.record_result(vision)
-    cache.record_result(_result(b))
-    assert cache.measurement([a, b, c], "luma_p50") == {a: 120.0}  # c has no result
-    with pytest.raises(ValueError, match="not a measurement name"):
-        cache.measurement([a], "x') OR 1=1 --")
+    cache.record_result(_result(b).model_copy(update={"measurements": {"tilt_confidence": 0.3}}))
+    found = cache.measurements([a, b, c], ["luma_p50", "tilt_confidence"])
+    assert set(found) == {a, b}  # c has no result
+    # All from the newest result that recorded any of them: never a blend of two versions.
+    assert found[a][0] == 120.0
+    assert math.isnan(found[a][1])
+    assert math.isnan(found[b][0])
+    assert found[b][1] == 0.3
+    with pytest.raises(ValueError, match="not measurement names"):
+        cache.measurements([a], ["luma_p50", "x') OR 1=1 --"])

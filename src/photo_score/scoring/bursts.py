@@ -42,13 +42,30 @@ from photo_score.scoring.reducer import score_matrix
 
 BURST_GAP_S = 2.0  # seconds between consecutive frames of one burst, at most
 
+# The measurements the rule reads, one column each of the ``readings`` it takes: the
+# frame's median luma (0-255), then its orientation moments (second and fourth, real and
+# imaginary parts; see inference.local.composition.orientation_moments).
+READINGS = ("luma_p50", "orientation_2c", "orientation_2s", "orientation_4c", "orientation_4s")
+
 _EXPOSURE = ATTRIBUTES.index("exposure_balance")
 _APPEAL = ATTRIBUTES.index("visual_appeal")
+_COMPOSITION = ATTRIBUTES.index("composition")
 # How much of the burst's consensus exposure a frame keeps as it strays from the burst's
 # median brightness (stops): a third of a stop costs ~4%, a stop 45%.
 _STRAY_STOPS = [0.15, 0.5, 1.0, 2.0]
 _STRAY_KEEP = [1.0, 0.8, 0.55, 0.25]
 _GAMMA = 2.2  # gamma-encoded luma → linear light, to count stops
+# How much of its composition a frame keeps as it is turned against its burst (degrees).
+# About what the analyzer's own level score costs a turn against a horizon: half a degree
+# is within a steady hand, 2° costs 15%, 8° half.
+_TURN_DEG = [0.5, 1.0, 2.0, 4.0, 8.0]
+_TURN_KEEP = [1.0, 0.95, 0.85, 0.7, 0.5]
+_NEIGHBOURS = 6  # frames either side, in shot order, a frame is lined up with
+_MIN_MOMENT = 0.05  # oriented structure below this (both moments) cannot show a turn
+_MAX_TURN = 12.0  # degrees searched either way; a larger turn reads as this
+# Candidate turns, a quarter degree apart, and what they do to each moment.
+_ANGLES = np.radians(np.arange(-_MAX_TURN, _MAX_TURN + 0.125, 0.25))
+_ROTATE = np.exp(-1j * np.outer([2.0, 4.0], _ANGLES))  # 2×A
 
 
 def camera_identity(serial: str | None, make: str | None, model: str | None) -> str | None:
@@ -93,16 +110,57 @@ def find_bursts(
     return bursts
 
 
+def relative_turns(
+    a: npt.NDArray[np.complex128], b: npt.NDArray[np.complex128]
+) -> npt.NDArray[np.float64]:
+    """How far (degrees, unsigned, at most ``_MAX_TURN``) each frame of ``a`` is turned
+    against the matching frame of ``b``; both K×2 orientation moments. The turn that best
+    lines up both moments at once (a least-squares fit over a quarter-degree grid)."""
+    fit = (a * np.conj(b)) @ _ROTATE  # K×A: Re = how well each candidate turn lines up
+    turns: npt.NDArray[np.float64] = np.abs(np.degrees(_ANGLES[np.argmax(fit.real, axis=1)]))
+    return turns
+
+
+def frame_turns(moments: npt.NDArray[np.complex128]) -> npt.NDArray[np.float64]:
+    """Each frame's turn against its burst, in degrees; NaN where it cannot be read.
+
+    ``moments``: N×2 orientation moments in shot order (NaN where unknown). Each frame is
+    lined up with its neighbours (up to ``_NEIGHBOURS`` either side among the frames that
+    can be read); its turn is the one that lines it up with at least half of them, less the
+    smallest such turn in the burst. So the frame the rest agree with reads 0 however the
+    burst as a whole is turned, and two frames that disagree with each other both read 0:
+    nothing says which of the two is level.
+    """
+    n = len(moments)
+    turns = np.full(n, np.nan)
+    strength = np.abs(moments).max(axis=1, initial=0.0)
+    readable = np.flatnonzero(strength >= _MIN_MOMENT)  # False where NaN
+    if len(readable) < 2:
+        return turns
+    m = moments[readable]
+    k = len(readable)
+    peers = np.full((k, 2 * _NEIGHBOURS), np.inf)  # each frame's turn against each peer
+    for step in range(1, min(_NEIGHBOURS, k - 1) + 1):
+        t = relative_turns(m[step:], m[:-step])
+        peers[step:, _NEIGHBOURS - step] = t  # against the frame `step` before
+        peers[:-step, _NEIGHBOURS + step - 1] = t  # against the frame `step` after
+    count = np.isfinite(peers).sum(axis=1)
+    half = np.sort(peers, axis=1)[np.arange(k), (count + 1) // 2 - 1]
+    turns[readable] = half - half.min()
+    return turns
+
+
 def judge_in_burst(
-    values: npt.NDArray[np.float64], levels: npt.NDArray[np.float64]
+    values: npt.NDArray[np.float64], readings: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
     """One burst's attributes as the burst judges them (see the module docstring).
 
-    ``values``: N×6 in ``models.ATTRIBUTES`` order, NaN = missing; ``levels``: each frame's
-    median luma 0–255, NaN where unknown. Returns a new array.
+    ``values``: N×6 in ``models.ATTRIBUTES`` order, NaN = missing; ``readings``: N×5, the
+    frames' ``READINGS`` in shot order, NaN where unknown. Returns a new array.
     """
     values = np.array(values, dtype=np.float64).reshape(-1, len(ATTRIBUTES))
-    levels = np.asarray(levels, dtype=np.float64).reshape(-1)
+    readings = np.asarray(readings, dtype=np.float64).reshape(-1, len(READINGS))
+    levels = readings[:, 0]
     exposure = values[:, _EXPOSURE]  # a view: written through below
     known = ~np.isnan(exposure)
     if known.any():
@@ -118,6 +176,9 @@ def judge_in_burst(
     shared = ~np.isnan(appeal)
     if shared.any():
         appeal[shared] = float(np.median(appeal[shared]))
+    turns = frame_turns(readings[:, [1, 3]] + 1j * readings[:, [2, 4]])
+    turned = ~np.isnan(turns)
+    values[turned, _COMPOSITION] *= np.interp(turns[turned], _TURN_DEG, _TURN_KEEP)
     return values
 
 
@@ -126,11 +187,11 @@ def score_bursts(
     config: ScoringConfig,
 ) -> list[npt.NDArray[np.float64]]:
     """Each burst's frame scores (0–100; NaN where nothing was measured), from
-    ``(values, levels)`` per burst as :func:`judge_in_burst` takes them: one reducer
+    ``(values, readings)`` per burst as :func:`judge_in_burst` takes them: one reducer
     call for all the bursts."""
     if not bursts:
         return []
-    judged = [judge_in_burst(values, levels) for values, levels in bursts]
+    judged = [judge_in_burst(values, readings) for values, readings in bursts]
     final = score_matrix(np.vstack(judged), config).final
     bounds = np.cumsum([len(j) for j in judged])[:-1]
     return list(np.split(final, bounds))

@@ -9,6 +9,7 @@ killed at any moment leaves a consistent cache that the next run resumes from.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -275,22 +276,30 @@ class Cache:
         )
         return [AnalysisResult.model_validate_json(row[0]) for row in rows]
 
-    def measurement(self, image_ids: Sequence[str], name: str) -> dict[str, float]:
-        """One measurement per image, from its newest result that recorded it (SQLite
-        reads it out of the payload: nothing else is parsed, so a burst of 10,000 frames
-        costs floats, not results)."""
-        if not name.isidentifier():
-            raise ValueError(f"not a measurement name: {name!r}")
-        path = f"$.measurements.{name}"
-        out: dict[str, float] = {}
+    def measurements(
+        self, image_ids: Sequence[str], names: Sequence[str]
+    ) -> dict[str, tuple[float, ...]]:
+        """Some measurements per image, in ``names`` order (NaN where not recorded), from
+        its newest result that recorded any of them. SQLite reads them out of the payload:
+        nothing else is parsed, so a burst of 10,000 frames costs floats, not results."""
+        bad = [n for n in names if not n.isidentifier()]
+        if bad or not names:
+            raise ValueError(f"not measurement names: {list(names)!r}")
+        columns = ", ".join(f"json_extract(payload, ?) AS m{k}" for k in range(len(names)))
+        present = " OR ".join(f"m{k} IS NOT NULL" for k in range(len(names)))
+        paths = [f"$.measurements.{n}" for n in names]
+        out: dict[str, tuple[float, ...]] = {}
         for chunk in _chunks(list(dict.fromkeys(image_ids))):
             marks = ",".join("?" * len(chunk))
             rows = self._query(
-                "SELECT image_id, json_extract(payload, ?) AS v FROM results"
-                f" WHERE image_id IN ({marks}) AND v IS NOT NULL ORDER BY created_at",
-                [path, *chunk],
+                f"SELECT image_id, {columns} FROM results"
+                f" WHERE image_id IN ({marks}) AND ({present}) ORDER BY created_at",
+                [*paths, *chunk],
             )
-            out.update((image_id, float(value)) for image_id, value in rows)  # newest last
+            out.update(  # newest last
+                (row[0], tuple(math.nan if v is None else float(v) for v in row[1:]))
+                for row in rows
+            )
         return out
 
     def get_best_results(

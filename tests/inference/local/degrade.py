@@ -47,9 +47,11 @@ def jpeg(a: Img, quality: int) -> Img:
     return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
 
 
-def tilt(a: Img, deg: float) -> Img:
+def tilt(a: Img, deg: float, crop_for: float | None = None) -> Img:
+    """Turned ``deg`` and zoomed so no empty corner shows; ``crop_for``: zoom as for a turn
+    of this many degrees instead (one crop for a series of turns, as in a burst)."""
     h, w = a.shape[:2]
-    t = np.radians(abs(deg))
+    t = np.radians(abs(deg if crop_for is None else crop_for))
     zoom = max((w * np.cos(t) + h * np.sin(t)) / w, (w * np.sin(t) + h * np.cos(t)) / h)
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), deg, zoom)
     out: Img = cv2.warpAffine(a, rot, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)

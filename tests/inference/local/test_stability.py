@@ -22,7 +22,8 @@ from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 from photo_score.inference.local.subject import find_subject
 from photo_score.ingest.prepared import PreparedPhoto
-from photo_score.models import PhotoMetadata
+from photo_score.models import AnalysisResult, PhotoMetadata
+from photo_score.scoring.bursts import relative_turns
 from tests.inference.local import degrade as d
 
 Loader = Callable[[str], PreparedPhoto]
@@ -316,6 +317,46 @@ def test_no_level_structure_gives_a_neutral_tilt(analyzer: LocalAnalyzer, load: 
         assert "tilt_deg" not in res.measurements
         assert res.measurements["tilt_confidence"] < 0.1
         assert "tilted" not in res.features["technical_issues"]
+
+
+def _moments(res: AnalysisResult) -> np.ndarray:
+    m = res.measurements
+    return np.array(
+        [
+            [
+                m["orientation_2c"] + 1j * m["orientation_2s"],
+                m["orientation_4c"] + 1j * m["orientation_4s"],
+            ]
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["minolta_z5_wood.jpg", "canon_350d_blinds.jpg", "canon_rebel_t6.jpg"]
+)
+def test_a_turn_shows_against_a_burst_where_nothing_level_is_in_view(
+    analyzer: LocalAnalyzer, load: Loader, name: str
+) -> None:
+    """Wood grain, leaf veins, a pendant on stone from above: nothing tells the analyzer
+    which way is level, but the orientation moments tell a turned frame from its burst's
+    other frames, while grain, JPEG blocks and jitter (what else sets frames apart) do
+    not. Every frame is the same crop, as a burst's frames are."""
+    p = load(name)
+    level = analyzer.analyze(d.variant(p, d.tilt(p.preview, 0.0, crop_for=6.0), "t0"))
+    assert level.measurements["tilt_confidence"] < 0.25  # no tilt reading of its own
+    for deg in (1.5, 3.0, 6.0):
+        turned = analyzer.analyze(d.variant(p, d.tilt(p.preview, deg, 6.0), f"t{deg}"))
+        assert relative_turns(_moments(turned), _moments(level))[0] == pytest.approx(
+            deg, abs=0.6
+        ), deg
+    frame = d.tilt(p.preview, 0.0, crop_for=6.0)
+    for tag, other in (
+        ("grain", d.noise(frame, 8.0)),
+        ("jpeg", d.jpeg(frame, 30)),
+        ("jitter", d.tilt(np.roll(p.preview, (3, -2), axis=(0, 1)), 0.0, crop_for=6.0)),
+    ):
+        res = analyzer.analyze(d.variant(p, other, tag))
+        assert relative_turns(_moments(res), _moments(level))[0] <= 0.5, tag
 
 
 @pytest.mark.parametrize("name", ["canon_350d_blinds.jpg", "canon_rebel_dune.jpg"])

@@ -27,7 +27,7 @@ from photo_score.inference.local.technical import measure_sharpness
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import ATTRIBUTES, AnalysisResult
 
-VERSION = "local-heuristic-1.15"
+VERSION = "local-heuristic-1.16"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 # Below this many pixels on a side nothing can be measured: the noise estimate works on
 # 8×8 blocks (two per side at least), the sharpness map on a 12-tile grid.

@@ -11,6 +11,9 @@
 - Cropping: a subject box near a frame edge (faces especially) reads as cut off; soft
   (proximity ramp over the outer 4% of the frame) so a 3 px shift cannot flip it.
 - Clutter: gradient density outside the (feathered) subject box against inside it.
+- Orientation moments: where the frame's oriented structure points, as two numbers a
+  rotation turns predictably. Not a score: burst ranking reads them to tell which frame
+  of a burst is turned against the others, where nothing level in view can tell.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class CompositionReport:
     edge_density: float  # fraction of edge pixels over the frame
     tilt_raw: float = 0.0  # the estimate even when not reported
     tilt_confidence: float = 0.0
+    orientation: tuple[complex, complex] = (0j, 0j)  # see orientation_moments
 
 
 # Clutter above which the background reads as busy (noted, feature background=busy).
@@ -165,6 +169,57 @@ def _mode(dev: np.ndarray, wts: np.ndarray) -> float:
     return t
 
 
+ORIENTATION_EDGE = 128  # long edge of the copy the orientation moments are read on
+
+
+def orientation_moments(gray: np.ndarray) -> tuple[complex, complex]:
+    """The second and fourth circular moments of the frame's structure orientations.
+
+    Structure tensor on a copy with a 128 px long edge, each pixel's doubled orientation
+    angle weighted by edge strength × coherence, a few border pixels dropped. Turning the
+    frame by δ turns the moments by 2δ and 4δ, so two frames of one scene can be lined up
+    from four stored numbers, without their pixels (``scoring.bursts``). The second moment
+    follows one dominant direction, the fourth a grid of two (a façade, a notebook).
+
+    Why so small a copy: what sets a burst's frames apart (grain, JPEG blocks, a little
+    blur) lives in the fine texture. On the bench, a 2° turn of every photo read
+    1.6-2.4° at 128 px as at 384 px, but noise, JPEG and Gaussian copies of the same
+    frame read as turned by up to 12° at 384 px and mostly under 1° at 128 px.
+    """
+    g = np.asarray(
+        cv2.resize(
+            gray,
+            _fit(gray.shape, ORIENTATION_EDGE),
+            interpolation=cv2.INTER_AREA,
+        ),
+        np.float32,
+    )
+    gx = cv2.Scharr(g, cv2.CV_32F, 1, 0)
+    gy = cv2.Scharr(g, cv2.CV_32F, 0, 1)
+    jxx = cv2.GaussianBlur(gx * gx, (0, 0), 1.5)
+    jyy = cv2.GaussianBlur(gy * gy, (0, 0), 1.5)
+    jxy = cv2.GaussianBlur(gx * gy, (0, 0), 1.5)
+    m = 3  # Scharr and the blur read past the border: drop what they invented
+    d = (jxx - jyy)[m:-m, m:-m].astype(np.float64)
+    o = (2.0 * jxy)[m:-m, m:-m].astype(np.float64)
+    aniso = np.sqrt(d * d + o * o) + 1e-6
+    wt = np.sqrt(aniso) * aniso / ((jxx + jyy)[m:-m, m:-m] + 1e-6)
+    total = float(wt.sum())
+    if total <= 1e-6:
+        return 0j, 0j
+    c, s = d / aniso, o / aniso  # cos 2θ, sin 2θ
+    m2 = complex(float((wt * c).sum()), float((wt * s).sum())) / total
+    m4 = complex(float((wt * (c * c - s * s)).sum()), float((wt * 2.0 * c * s).sum())) / total
+    return m2, m4
+
+
+def _fit(shape: tuple[int, ...], edge: int) -> tuple[int, int]:
+    """cv2 (width, height) with the long edge at most ``edge``, at least 8 px a side."""
+    h, w = shape[:2]
+    k = min(1.0, edge / max(h, w))
+    return max(8, round(w * k)), max(8, round(h * k))
+
+
 def tilt_confidence(tilt: float, agree: float, roll: bool = False) -> float:
     """Trust in a tilt verdict: needs oriented structure that agrees (≥ 0.025 of the
     oriented weight within 1°, full trust at 0.075), and fades for 10–16° estimates,
@@ -240,4 +295,5 @@ def measure_composition(frame: Frame, subject: Subject) -> CompositionReport:
         float(np.count_nonzero(edges)) / max(edges.size, 1),
         tilt_raw,
         tconf,
+        orientation_moments(g),
     )

@@ -326,6 +326,9 @@ def write_notes(
     if c.tilt_deg is not None:
         m["tilt_deg"] = c.tilt_deg
     m["tilt_confidence"] = c.tilt_confidence
+    m2, m4 = c.orientation
+    m["orientation_2c"], m["orientation_2s"] = m2.real, m2.imag
+    m["orientation_4c"], m["orientation_4s"] = m4.real, m4.imag
     m["clip_any_channel"] = f.exposure.clip_any
     m["highlight_detail"] = f.exposure.highlight_detail
     if f.faces:
