@@ -51,7 +51,7 @@ from photo_score.inference.local import LocalAnalyzer
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult, PhotoMetadata
 from photo_score.scoring import ScoringConfig, default_config, score_one, to_matrix
-from photo_score.scoring.bursts import READINGS, score_bursts
+from photo_score.scoring.bursts import MIN_MATCH, READINGS, relative_turns, score_bursts
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -293,9 +293,23 @@ def main() -> None:
         analyzer_level.setdefault(name, res.measurements.get("tilt_confidence", 0.0) >= 0.25)
         return res
 
+    # The orientation moments of each pair's reference and of its copies (degradation,
+    # photo → moments), to say how often burst ranking takes a copy for the same scene.
+    moments_of: dict[tuple[str, str], npt.NDArray[np.complex128]] = {}
+    last_moments: list[npt.NDArray[np.complex128]] = []
+
     def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float, str]:
         """Attributes, final score and the blur type the analyzer reads."""
         res = analyze(meta, name, img)
+        m = res.measurements
+        last_moments[:] = [
+            np.array(
+                [
+                    complex(m.get("orientation_2c", np.nan), m.get("orientation_2s", np.nan)),
+                    complex(m.get("orientation_4c", np.nan), m.get("orientation_4s", np.nan)),
+                ]
+            )
+        ]
         return res.attributes, final(res.attributes), str(res.features.get("blur_type"))
 
     def level(name: str) -> bool:
@@ -330,11 +344,14 @@ def main() -> None:
             ref = REFERENCES.get(dname)
             ref_img = photo.preview if ref is None else ref(photo.preview, rng)
             a0, f0, kind0 = run(photo.metadata, photo.image_id, ref_img)
+            moments_of[("reference " + dname, photo.image_id)] = last_moments[0]
             if ref is None and dname == "gaussian":
                 blur_read.setdefault("untouched", Counter())[kind0] += 1
             a_seq, f_seq = [a0[attr]], [f0]
             for sev in sevs:
                 a1, f1, kind = run(photo.metadata, photo.image_id, fn(photo.preview, sev, rng))
+                if sev == sevs[1]:  # the middle severity
+                    moments_of[(dname, photo.image_id)] = last_moments[0]
                 if dname in {"gaussian", "motion"}:
                     blur_read.setdefault(f"{dname} {sev:g}", Counter())[kind] += 1
                 n_pairs += 1
@@ -496,6 +513,23 @@ def main() -> None:
             print(
                 f"  {label:<56} {keeper:>6.1%} of {len(picked)} (final score alone {by_final:.1%})"
             )
+
+    # Burst ranking lines a frame up only with neighbours whose orientation moments are
+    # those of the same scene turned (scoring.bursts, MIN_MATCH): how often a copy at the
+    # middle severity passes against its reference, and how often two different photos do.
+    print()
+    print(f"same scene for the turn reading (match ≥ {MIN_MATCH}): copy vs its reference")
+    for dname in DEGRADATIONS:
+        ids = [p.image_id for p in photos]
+        copies = np.array([moments_of[(dname, i)] for i in ids])
+        refs = np.array([moments_of[("reference " + dname, i)] for i in ids])
+        _, match = relative_turns(copies, refs)
+        print(f"  {dname:<10} {float(np.mean(match >= MIN_MATCH)):>6.1%} of {len(ids)}")
+    refs = np.array([moments_of[("reference gaussian", p.image_id)] for p in photos])
+    row_a, row_b = np.triu_indices(len(refs), k=1)
+    _, match = relative_turns(refs[row_a], refs[row_b])
+    share = float(np.mean(match >= MIN_MATCH))
+    print(f"  two different photos {share:>6.1%} of {len(row_a)} pairs")
 
     # ------------------------------------------------------------ shift stability
     # A burst can only be ranked if jitter alone barely moves the score: final-score

@@ -200,11 +200,13 @@ def test_many_bursts_scored_at_once_match_each_scored_alone() -> None:
 def test_a_turn_is_read_to_a_quarter_degree_from_either_moment() -> None:
     level = np.array([moments(0.0)] * 4)
     turned = np.array([moments(t) for t in (0.3, -2.0, 5.0, -11.5)])
-    assert relative_turns(turned, level) == pytest.approx([0.25, 2.0, 5.0, 11.5], abs=0.13)
+    turns, match = relative_turns(turned, level)
+    assert turns == pytest.approx([0.25, 2.0, 5.0, 11.5], abs=0.13)
+    assert match == pytest.approx([1.0] * 4, abs=0.01)
     # A grid (a façade, a notebook) has only a fourth moment; one direction only a second.
     for scene in ((0j, 0.3 + 0j), (0.4 + 0j, 0j)):
         a, b = np.array([moments(3.0, scene)]), np.array([moments(0.0, scene)])
-        assert relative_turns(a, b) == pytest.approx([3.0], abs=0.13)
+        assert relative_turns(a, b)[0] == pytest.approx([3.0], abs=0.13)
 
 
 def test_the_frame_turned_against_its_neighbours_is_the_one_that_reads_turned() -> None:
@@ -228,6 +230,18 @@ def test_a_long_burst_lines_each_frame_up_with_its_neighbours() -> None:
     read = frame_turns(np.array([moments(t) for t in turns]))
     assert read[25] >= 2.0  # less the roll between it and the neighbours it is lined up with
     assert np.delete(read, 25).max() <= 0.5
+
+
+def test_frames_of_another_scene_are_not_lined_up() -> None:
+    """Two subjects shot within the gap: the frames are no turn of each other (their
+    moments differ however one is turned), so neither reads as turned against the other."""
+    other = (0.1 * np.exp(2.0j), 0.5 + 0j)
+    _, match = relative_turns(np.array([moments(0.0, other)]), np.array([moments(0.0)]))
+    assert match[0] < 0.8
+    read = frame_turns(np.array([moments(0.0), moments(0.1), moments(0.0, other)]))
+    assert read[:2].tolist() == pytest.approx([0.0, 0.0], abs=0.13)
+    assert math.isnan(read[2])
+    assert np.isnan(frame_turns(np.array([moments(0.0), moments(0.0, other)]))).all()
 
 
 def test_frames_without_oriented_structure_are_not_read() -> None:
