@@ -51,7 +51,13 @@ from photo_score.inference.local import LocalAnalyzer
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult, PhotoMetadata
 from photo_score.scoring import ScoringConfig, default_config, score_one, to_matrix
-from photo_score.scoring.bursts import MIN_MATCH, READINGS, relative_turns, score_bursts
+from photo_score.scoring.bursts import (
+    MIN_MATCH,
+    READINGS,
+    frame_strays,
+    relative_turns,
+    score_bursts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -248,7 +254,7 @@ def _burst_scores(results: list[AnalysisResult], config: ScoringConfig) -> list[
     burst rule takes: brightness, orientation)."""
     values = to_matrix([r.attributes for r in results])
     readings = np.array([[r.measurements.get(k, np.nan) for k in READINGS] for r in results])
-    return [float(x) for x in score_bursts([(values, readings)], config)[0]]
+    return [float(x) for x in score_bursts([(values, frame_strays(readings))], config)[0]]
 
 
 def _first(scores: list[float]) -> bool:

@@ -32,7 +32,9 @@ from photo_score.scoring.bursts import (
     camera_identity,
     capture_seconds,
     find_bursts,
+    frame_strays,
     score_bursts,
+    stray_notes,
 )
 from photo_score.storage.cache import AnalyzerKey, Cache
 
@@ -46,6 +48,9 @@ class BurstPlace(BaseModel):
     rank: int  # 1 = the keeper
     keeper: bool
     score: float | None  # the frame's score within its burst, 0–100
+    # How the frame strays from the rest of its burst, in words ("0.9 stop brighter than
+    # the rest of the burst", "turned 2.8° against the other frames"); [] when it does not.
+    notes: list[str] = []
 
 
 class ScoredPhoto(BaseModel):
@@ -121,7 +126,7 @@ class BurstIndex:
         self._lock = threading.Lock()
         self._bursts: list[npt.NDArray[np.intp]] | None = None  # rows, capture order
         self._where: dict[str, tuple[int, int]] = {}  # image id → (burst, frame in it)
-        self._readings: dict[int, npt.NDArray[np.float64]] = {}  # burst → frames × READINGS
+        self._strays: dict[int, npt.NDArray[np.float64]] = {}  # burst → its frame_strays
 
     def _find(self) -> list[npt.NDArray[np.intp]]:
         if self._bursts is None:
@@ -159,20 +164,21 @@ class BurstIndex:
     def frames(
         self, numbers: Sequence[int]
     ) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]]:
-        """Each burst's rows and its frames' ``READINGS`` (NaN where unmeasured)."""
+        """Each burst's rows and how its frames stray from it (``frame_strays``)."""
         with self._lock:
             bursts = self._find()
-            unread = [n for n in numbers if n not in self._readings]
+            unread = [n for n in numbers if n not in self._strays]
             if unread:
                 ids = [self.image_ids[r] for n in unread for r in bursts[n]]
                 found = self._cache.measurements(ids, READINGS)
                 missing = (math.nan,) * len(READINGS)
                 for n in unread:
-                    self._readings[n] = np.array(
+                    readings = np.array(
                         [found.get(self.image_ids[r], missing) for r in bursts[n]],
                         dtype=np.float64,
                     ).reshape(-1, len(READINGS))
-            return [(bursts[n], self._readings[n]) for n in numbers]
+                    self._strays[n] = frame_strays(readings)
+            return [(bursts[n], self._strays[n]) for n in numbers]
 
     def first(self, number: int) -> str:
         """The image id of a burst's first frame: the burst's id."""
@@ -205,7 +211,7 @@ class BurstRanking:
         of these photos shot in a burst, ranking the bursts not ranked yet. Hold the lock."""
         where = self.index.where(image_ids)
         todo = sorted({n for n, _ in where.values()} - self._ranked.keys())
-        blocks = [(self._values[rows], readings) for rows, readings in self.index.frames(todo)]
+        blocks = [(self._values[rows], strays) for rows, strays in self.index.frames(todo)]
         for n, scores in zip(todo, score_bursts(blocks, self._config), strict=True):
             self._ranked[n] = (burst_ranks(scores), scores)
         return [(i, n, *self._ranked[n], frame) for i, (n, frame) in where.items()]
@@ -213,6 +219,9 @@ class BurstRanking:
     def places(self, image_ids: Sequence[str]) -> dict[str, BurstPlace]:
         """The burst place of each of these photos that was shot in a burst."""
         with self._lock:
+            ranked = self._ranks(image_ids)
+            numbers = sorted({n for _, n, _, _, _ in ranked})
+            strays = {n: s for n, (_, s) in zip(numbers, self.index.frames(numbers), strict=True)}
             return {
                 image_id: BurstPlace(
                     id=self.index.first(n),
@@ -220,8 +229,9 @@ class BurstRanking:
                     rank=int(ranks[frame]),
                     keeper=bool(ranks[frame] == 1),
                     score=None if math.isnan(scores[frame]) else round(float(scores[frame]), 2),
+                    notes=stray_notes(*map(float, strays[n][frame])),
                 )
-                for image_id, n, ranks, scores, frame in self._ranks(image_ids)
+                for image_id, n, ranks, scores, frame in ranked
             }
 
     def outranked(self, image_ids: Sequence[str]) -> set[str]:

@@ -83,6 +83,9 @@ def test_a_burst_keeps_the_frame_as_the_photographer_exposed_it(
     assert sorted(b["rank"] for b in burst.values()) == [1, 2, 3, 4]
     assert [name for name, b in burst.items() if b["keeper"]] == ["a_as_shot"]
     assert burst["a_as_shot"]["score"] > burst["b_brighter"]["score"]
+    # The burst says why: the ¾ EV push reads as 0.7 stop at the median brightness.
+    assert burst["b_brighter"]["notes"] == ["0.7 stop brighter than the rest of the burst"]
+    assert burst["a_as_shot"]["notes"] == []
     assert photos["e_later"]["burst"] is None
 
 
@@ -128,3 +131,9 @@ def test_the_frame_turned_against_its_burst_is_not_kept(
     burst = {name: p["burst"] for name, p in photos.items()}
     assert burst["b_turned"]["rank"] == 4
     assert burst["b_turned"]["score"] < min(burst[n]["score"] for n in ("a_level", "c_level"))
+    assert burst["b_turned"]["notes"] == ["turned 3.0° against the other frames"]
+    assert all(burst[n]["notes"] == [] for n in ("a_level", "c_level", "d_level"))
+
+    table = run_cli("score", str(folder), "--analyzer", "local")
+    assert table.code == 0, table.err
+    assert "(turned 3.0°" in table.out

@@ -16,10 +16,12 @@ from photo_score.scoring.bursts import (
     camera_identity,
     capture_seconds,
     find_bursts,
+    frame_strays,
     frame_turns,
     judge_in_burst,
     relative_turns,
     score_bursts,
+    stray_notes,
 )
 
 CAM = camera_identity("0123", "Canon", "EOS R6")
@@ -48,9 +50,9 @@ def frame(level: float = 120.0, turn: float | None = 0.0, **attrs: float) -> Fra
 
 
 def burst(*frames: Frame) -> Burst:
-    """(values, readings) as ``judge_in_burst`` and ``score_bursts`` take them."""
+    """(values, strays) as ``judge_in_burst`` and ``score_bursts`` take them."""
     readings = np.array([r for r, _ in frames], dtype=np.float64).reshape(-1, len(READINGS))
-    return to_matrix([a for _, a in frames]), readings
+    return to_matrix([a for _, a in frames]), frame_strays(readings)
 
 
 def scores(*frames: Frame) -> npt.NDArray[np.float64]:
@@ -162,7 +164,7 @@ def test_a_blink_and_a_turn_stay_each_frame_s_own() -> None:
 def test_missing_attributes_stay_missing() -> None:
     values = to_matrix([{"sharpness": 0.8}, {"sharpness": 0.6, "exposure_balance": 0.7}])
     readings = np.array([frame(100.0)[0], frame(math.nan, None)[0]])
-    judged = judge_in_burst(values, readings)
+    judged = judge_in_burst(values, frame_strays(readings))
     assert math.isnan(judged[0, EXPOSURE])
     assert math.isnan(judged[0, APPEAL])
     assert judged[1, EXPOSURE] == pytest.approx(0.7)
@@ -176,8 +178,8 @@ def test_ranks_break_ties_by_capture_order_and_put_unscored_frames_last() -> Non
 
 def test_the_burst_rule_does_not_change_a_frame_when_the_burst_agrees() -> None:
     """Identical frames keep their own attributes: only disagreement is judged."""
-    values, levels = burst(*[frame(exposure_balance=0.8, visual_appeal=0.6)] * 3)
-    assert np.array_equal(judge_in_burst(values, levels), values)
+    values, strays = burst(*[frame(exposure_balance=0.8, visual_appeal=0.6)] * 3)
+    assert np.array_equal(judge_in_burst(values, strays), values)
 
 
 def test_many_bursts_scored_at_once_match_each_scored_alone() -> None:
@@ -188,7 +190,8 @@ def test_many_bursts_scored_at_once_match_each_scored_alone() -> None:
         readings = np.array([frame(lv, turn)[0] for lv, turn in rng.uniform(-3, 3, (size, 2))])
         readings[:, 0] = rng.uniform(40, 200, size)
         readings[0, 0] = math.nan
-        bursts.append((rng.uniform(0.2, 0.95, (size, len(ATTRIBUTES))), readings))
+        values = rng.uniform(0.2, 0.95, (size, len(ATTRIBUTES)))
+        bursts.append((values, frame_strays(readings)))
     together = score_bursts(bursts, cfg)
     for one, scored in zip(bursts, together, strict=True):
         assert scored.tolist() == pytest.approx(score_bursts([one], cfg)[0].tolist())
@@ -258,11 +261,11 @@ def test_a_frame_turned_against_its_burst_loses_though_nothing_level_is_in_view(
     frames = [frame(), frame(turn=3.0, sharpness=0.75), frame(turn=0.1), frame(turn=-0.2)]
     assert scores(frames[1]) > scores(frames[0])  # judged alone the turned frame wins
     assert keeper(*frames) != 1
-    values, readings = burst(*frames)
-    turn = frame_turns(readings[:, [1, 3]] + 1j * readings[:, [2, 4]])[1]
+    values, strays = burst(*frames)
+    turn = strays[1, 1]
     assert turn == pytest.approx(2.8, abs=0.13)  # 3° against its peers, less the others' 0.2°
     keep = float(np.interp(turn, [0.5, 1.0, 2.0, 4.0, 8.0], [1.0, 0.95, 0.85, 0.7, 0.5]))
-    judged = judge_in_burst(values, readings)
+    judged = judge_in_burst(values, strays)
     assert judged[1, COMPOSITION] == pytest.approx(0.7 * keep)
     assert judged[[0, 2, 3], COMPOSITION].tolist() == pytest.approx([0.7] * 3)
 
@@ -271,3 +274,18 @@ def test_without_orientation_readings_composition_is_each_frame_s_own() -> None:
     """A vision model's result records no moments: no turn is read."""
     frames = [frame(turn=None), frame(turn=None, composition=0.6)]
     assert judge_in_burst(*burst(*frames))[:, COMPOSITION].tolist() == pytest.approx([0.7, 0.6])
+
+
+def test_strays_are_signed_stops_and_turns_and_said_in_words() -> None:
+    frames = [frame(60.0), frame(61.0), frame(82.0), frame(60.0, turn=2.5)]
+    _, strays = burst(*frames)
+    assert strays[2, 0] == pytest.approx(2.2 * math.log2(82.5 / 61.0))  # median 60.5
+    assert strays[0, 0] < 0  # a touch darker than the median
+    assert stray_notes(*strays[2]) == ["1.0 stop brighter than the rest of the burst"]
+    assert stray_notes(*strays[3]) == ["turned 2.5° against the other frames"]
+    assert stray_notes(*strays[0]) == []  # 0.03 stop, no turn: nothing worth saying
+    assert stray_notes(-1.46, 1.0) == [
+        "1.5 stops darker than the rest of the burst",
+        "turned 1.0° against the other frames",
+    ]
+    assert stray_notes(math.nan, math.nan) == []

@@ -160,9 +160,11 @@ def _why(p: ScoredPhoto) -> str:
 
 
 def _burst_label(place: BurstPlace) -> str:
+    """Where the frame stands in its burst and, for the others, what sets it back."""
     if place.keeper:
         return f"keep: best of a {place.size}-frame burst;"
-    return f"burst frame {place.rank} of {place.size};"
+    why = f" ({'; '.join(place.notes)})" if place.notes else ""
+    return f"burst frame {place.rank} of {place.size}{why};"
 
 
 def _short_path(path: str) -> str:

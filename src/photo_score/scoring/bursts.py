@@ -51,7 +51,7 @@ _EXPOSURE = ATTRIBUTES.index("exposure_balance")
 _APPEAL = ATTRIBUTES.index("visual_appeal")
 _COMPOSITION = ATTRIBUTES.index("composition")
 # How much of the burst's consensus exposure a frame keeps as it strays from the burst's
-# median brightness (stops): a third of a stop costs ~4%, a stop 45%.
+# median brightness (stops): a third of a stop costs ~10%, a stop 45%.
 _STRAY_STOPS = [0.15, 0.5, 1.0, 2.0]
 _STRAY_KEEP = [1.0, 0.8, 0.55, 0.25]
 _GAMMA = 2.2  # gamma-encoded luma → linear light, to count stops
@@ -72,6 +72,8 @@ _MAX_TURN = 12.0  # degrees searched either way; a larger turn reads as this
 _ANGLES = np.radians(np.arange(-_MAX_TURN, _MAX_TURN + 0.125, 0.25))
 _ROTATE = np.exp(-1j * np.outer([2.0, 4.0], _ANGLES))  # 2×A
 _CHUNK = 1024  # frame pairs fitted at once
+_SAY_STOPS = 0.3  # a stray this large is put into words (it costs ~10% of the exposure)
+_SAY_TURN = 1.0  # degrees (a turn this large costs 5% of the composition)
 
 
 def camera_identity(serial: str | None, make: str | None, model: str | None) -> str | None:
@@ -177,33 +179,61 @@ def frame_turns(moments: npt.NDArray[np.complex128]) -> npt.NDArray[np.float64]:
     return turns
 
 
+def frame_strays(readings: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """How each frame of one burst strays from the rest: N×2, the stops its median
+    brightness lies above (+) or below (−) the burst's median, and its turn in degrees
+    (:func:`frame_turns`); NaN where unknown. ``readings``: N×5, the frames' ``READINGS``
+    in shot order. What :func:`judge_in_burst` charges, and what :func:`stray_notes` says;
+    it does not depend on the scoring config."""
+    readings = np.asarray(readings, dtype=np.float64).reshape(-1, len(READINGS))
+    levels = readings[:, 0]
+    stops = np.full(len(readings), np.nan)
+    measured = ~np.isnan(levels)
+    if measured.any():
+        median_level = float(np.median(levels[measured]))
+        stops[measured] = _GAMMA * np.log2((levels[measured] + 0.5) / (median_level + 0.5))
+    turns = frame_turns(readings[:, [1, 3]] + 1j * readings[:, [2, 4]])
+    return np.column_stack([stops, turns])
+
+
+def stray_notes(stops: float, turn: float) -> list[str]:
+    """A frame's strays in words, where they cost it anything worth saying (a third of a
+    stop, a degree)."""
+    notes = []
+    if abs(stops) >= _SAY_STOPS:
+        size = round(abs(stops), 1)
+        notes.append(
+            f"{size:.1f} {'stop' if size <= 1 else 'stops'} "
+            f"{'brighter' if stops > 0 else 'darker'} than the rest of the burst"
+        )
+    if turn >= _SAY_TURN:
+        notes.append(f"turned {turn:.1f}° against the other frames")
+    return notes
+
+
 def judge_in_burst(
-    values: npt.NDArray[np.float64], readings: npt.NDArray[np.float64]
+    values: npt.NDArray[np.float64], strays: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
     """One burst's attributes as the burst judges them (see the module docstring).
 
-    ``values``: N×6 in ``models.ATTRIBUTES`` order, NaN = missing; ``readings``: N×5, the
-    frames' ``READINGS`` in shot order, NaN where unknown. Returns a new array.
+    ``values``: N×6 in ``models.ATTRIBUTES`` order, NaN = missing; ``strays``: N×2, the
+    frames' :func:`frame_strays`. Returns a new array.
     """
     values = np.array(values, dtype=np.float64).reshape(-1, len(ATTRIBUTES))
-    readings = np.asarray(readings, dtype=np.float64).reshape(-1, len(READINGS))
-    levels = readings[:, 0]
+    strays = np.asarray(strays, dtype=np.float64).reshape(-1, 2)
+    stops, turns = np.abs(strays[:, 0]), strays[:, 1]
     exposure = values[:, _EXPOSURE]  # a view: written through below
     known = ~np.isnan(exposure)
     if known.any():
         consensus = float(np.median(exposure[known]))
-        measured = ~np.isnan(levels)
+        measured = ~np.isnan(stops)
         keep = np.ones(len(values))
-        if measured.any():
-            median_level = float(np.median(levels[measured]))
-            stops = _GAMMA * np.abs(np.log2((levels[measured] + 0.5) / (median_level + 0.5)))
-            keep[measured] = np.interp(stops, _STRAY_STOPS, _STRAY_KEEP)
+        keep[measured] = np.interp(stops[measured], _STRAY_STOPS, _STRAY_KEEP)
         exposure[known] = np.minimum(exposure[known], consensus) * keep[known]
     appeal = values[:, _APPEAL]
     shared = ~np.isnan(appeal)
     if shared.any():
         appeal[shared] = float(np.median(appeal[shared]))
-    turns = frame_turns(readings[:, [1, 3]] + 1j * readings[:, [2, 4]])
     turned = ~np.isnan(turns)
     values[turned, _COMPOSITION] *= np.interp(turns[turned], _TURN_DEG, _TURN_KEEP)
     return values
@@ -214,11 +244,11 @@ def score_bursts(
     config: ScoringConfig,
 ) -> list[npt.NDArray[np.float64]]:
     """Each burst's frame scores (0–100; NaN where nothing was measured), from
-    ``(values, readings)`` per burst as :func:`judge_in_burst` takes them: one reducer
+    ``(values, strays)`` per burst as :func:`judge_in_burst` takes them: one reducer
     call for all the bursts."""
     if not bursts:
         return []
-    judged = [judge_in_burst(values, readings) for values, readings in bursts]
+    judged = [judge_in_burst(values, strays) for values, strays in bursts]
     final = score_matrix(np.vstack(judged), config).final
     bounds = np.cumsum([len(j) for j in judged])[:-1]
     return list(np.split(final, bounds))

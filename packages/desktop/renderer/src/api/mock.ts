@@ -193,7 +193,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
     const score = (f: (typeof photos)[number]) => (f.scored ? mockScore(f.attrs, cfg).score : null);
     const order = [...frames].sort((a, b) => (score(b) ?? -1) - (score(a) ?? -1) || (a.id < b.id ? -1 : 1));
     const rank = order.indexOf(p) + 1;
-    return { id: frames[0]!.id, size: frames.length, rank, keeper: rank === 1, score: score(p) };
+    return { id: frames[0]!.id, size: frames.length, rank, keeper: rank === 1, score: score(p), notes: [] };
   };
 
   const summary = (row: Row, cfg = saved): PhotoSummary => {

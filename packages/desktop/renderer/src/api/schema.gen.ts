@@ -684,6 +684,11 @@ export interface components {
             id: string;
             /** Keeper */
             keeper: boolean;
+            /**
+             * Notes
+             * @default []
+             */
+            notes: string[];
             /** Rank */
             rank: number;
             /** Score */

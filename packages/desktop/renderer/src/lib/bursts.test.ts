@@ -2,13 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { BurstPlace, PhotoSummary } from "../api/types";
 import { burstBadge, burstKeeper, burstLabel, burstSentence, ordinal } from "./bursts";
 
-const place = (rank: number, size = 5): BurstPlace => ({ id: "f1", size, rank, keeper: rank === 1, score: 90 - rank });
+const place = (rank: number, size = 5, notes: string[] = []): BurstPlace => ({
+  id: "f1", size, rank, keeper: rank === 1, score: 90 - rank, notes,
+});
 
-function frame(id: string, name: string, rank: number | null): PhotoSummary {
+function frame(id: string, name: string, rank: number | null, notes: string[] = []): PhotoSummary {
   return {
     image_id: id, path: `/photos/${name}`, name, folder_id: 1, rank: null, final_score: 50, tier: "Competent",
     aesthetic_score: null, technical_score: null, attributes: {}, analyzer: "local", capture_time: null, camera: null,
-    width: null, height: null, burst: rank === null ? null : place(rank, 3),
+    width: null, height: null, burst: rank === null ? null : place(rank, 3, notes),
   };
 }
 
@@ -37,5 +39,20 @@ describe("bursts", () => {
     expect(burstSentence(frames, "b")).toBe("Frame 2 of 3 in shot order — this is the keeper.");
     expect(burstSentence(frames, "z")).toBe("A burst of 3 — the keeper is IMG_0002.jpg.");
     expect(burstSentence([frame("a", "A.jpg", null), frame("b", "B.jpg", null)], "a")).toBe("Frame 1 of 2 in shot order.");
+  });
+
+  it("says what sets a frame apart from the rest of its burst", () => {
+    const frames = [
+      frame("a", "IMG_0001.jpg", 1),
+      frame("b", "IMG_0002.jpg", 2, ["0.7 stop brighter than the rest of the burst", "turned 3.0° against the other frames"]),
+      frame("c", "IMG_0003.jpg", 3, ["turned 1.5° against the other frames"]),
+    ];
+    expect(burstSentence(frames, "b")).toBe(
+      "Frame 2 of 3 in shot order, ranked 2nd — the keeper is IMG_0001.jpg. This frame is 0.7 stop brighter than the rest of the burst and turned 3.0° against the other frames.",
+    );
+    expect(burstSentence(frames, "c")).toBe(
+      "Frame 3 of 3 in shot order, ranked 3rd — the keeper is IMG_0001.jpg. This frame is turned 1.5° against the other frames.",
+    );
+    expect(burstSentence(frames, "a")).toBe("Frame 1 of 3 in shot order — this is the keeper.");
   });
 });

@@ -28,15 +28,18 @@ export function burstKeeper(frames: readonly PhotoSummary[]): PhotoSummary | und
 }
 
 /**
- * One sentence on a photo's burst for the viewer: where the photo falls in shot order, how
- * it ranks, and which frame to keep. `frames` are the burst's frames in shot order.
+ * A sentence on a photo's burst for the viewer: where the photo falls in shot order, how
+ * it ranks, and which frame to keep; then, when it strays from the rest (brighter, darker,
+ * turned), a second one saying so. `frames` are the burst's frames in shot order.
  */
 export function burstSentence(frames: readonly PhotoSummary[], imageId: string): string {
   const at = frames.findIndex((f) => f.image_id === imageId);
   const place = frames[at]?.burst;
   const keeper = burstKeeper(frames);
   const where = at < 0 ? `A burst of ${frames.length}` : `Frame ${at + 1} of ${frames.length} in shot order`;
-  if (!keeper) return `${where}.`;
-  if (keeper.image_id === imageId) return `${where} — this is the keeper.`;
-  return `${where}${place ? `, ranked ${ordinal(place.rank)}` : ""} — the keeper is ${keeper.name}.`;
+  // What sets this frame apart from the rest ("0.7 stop brighter than the rest of the burst").
+  const strays = place?.notes.length ? ` This frame is ${place.notes.join(" and ")}.` : "";
+  if (!keeper) return `${where}.${strays}`;
+  if (keeper.image_id === imageId) return `${where} — this is the keeper.${strays}`;
+  return `${where}${place ? `, ranked ${ordinal(place.rank)}` : ""} — the keeper is ${keeper.name}.${strays}`;
 }
