@@ -87,6 +87,9 @@ def test_a_burst_keeps_the_frame_as_the_photographer_exposed_it(
     assert burst["b_brighter"]["notes"] == ["0.7 stop brighter than the rest of the burst"]
     assert burst["a_as_shot"]["notes"] == []
     assert photos["e_later"]["burst"] is None
+    alone = run_cli("show", photos["e_later"]["path"], "--format", "json")
+    assert alone.code == 0, alone.err
+    assert alone.json()["burst"] is None
 
 
 def test_csv_and_table_name_the_keeper(run_cli: RunCli, real_photos: Path, tmp_path: Path) -> None:
@@ -137,3 +140,16 @@ def test_the_frame_turned_against_its_burst_is_not_kept(
     table = run_cli("score", str(folder), "--analyzer", "local")
     assert table.code == 0, table.err
     assert "(turned 3.0°" in table.out
+
+    # `show` on the turned frame: its burst, every frame in shot order, and why it lost.
+    shown = run_cli("show", str(folder / "b_turned.jpg"), "--format", "json")
+    assert shown.code == 0, shown.err
+    place = shown.json()["burst"]
+    assert (place["rank"], place["size"], place["keeper"]) == (4, 4, False)
+    assert place["notes"] == ["turned 3.0° against the other frames"]
+    assert [Path(f["path"]).stem for f in place["frames"]] == list(frames)
+    assert [f["keeper"] for f in place["frames"]].count(True) == 1
+    text = run_cli("show", str(folder / "b_turned.jpg"))
+    assert text.code == 0, text.err
+    assert "frame 2 of 4 in shot order, ranked 4 of 4: keep" in " ".join(text.out.split())
+    assert "(this one is turned 3.0° against the other frames)" in " ".join(text.out.split())
