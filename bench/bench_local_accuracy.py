@@ -52,11 +52,15 @@ from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult, PhotoMetadata
 from photo_score.scoring import ScoringConfig, default_config, score_one, to_matrix
 from photo_score.scoring.bursts import (
+    LAYOUT,
     MIN_MATCH,
     READINGS,
+    SAME_SCENE_BITS,
     frame_strays,
+    layout_distance,
     relative_turns,
     score_bursts,
+    split_unlike,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -303,6 +307,8 @@ def main() -> None:
     # photo → moments), to say how often burst ranking takes a copy for the same scene.
     moments_of: dict[tuple[str, str], npt.NDArray[np.complex128]] = {}
     last_moments: list[npt.NDArray[np.complex128]] = []
+    layout_of: dict[tuple[str, str], npt.NDArray[np.float64]] = {}  # the same, layouts
+    last_layout: list[npt.NDArray[np.float64]] = []
 
     def run(meta: PhotoMetadata, name: str, img: Img) -> tuple[dict[str, float], float, str]:
         """Attributes, final score and the blur type the analyzer reads."""
@@ -316,6 +322,7 @@ def main() -> None:
                 ]
             )
         ]
+        last_layout[:] = [np.array([m.get(k, np.nan) for k in LAYOUT])]
         return res.attributes, final(res.attributes), str(res.features.get("blur_type"))
 
     def level(name: str) -> bool:
@@ -351,6 +358,7 @@ def main() -> None:
             ref_img = photo.preview if ref is None else ref(photo.preview, rng)
             a0, f0, kind0 = run(photo.metadata, photo.image_id, ref_img)
             moments_of[("reference " + dname, photo.image_id)] = last_moments[0]
+            layout_of[("reference " + dname, photo.image_id)] = last_layout[0]
             if ref is None and dname == "gaussian":
                 blur_read.setdefault("untouched", Counter())[kind0] += 1
             a_seq, f_seq = [a0[attr]], [f0]
@@ -358,6 +366,7 @@ def main() -> None:
                 a1, f1, kind = run(photo.metadata, photo.image_id, fn(photo.preview, sev, rng))
                 if sev == sevs[1]:  # the middle severity
                     moments_of[(dname, photo.image_id)] = last_moments[0]
+                    layout_of[(dname, photo.image_id)] = last_layout[0]
                 if dname in {"gaussian", "motion"}:
                     blur_read.setdefault(f"{dname} {sev:g}", Counter())[kind] += 1
                 n_pairs += 1
@@ -462,7 +471,7 @@ def main() -> None:
 
     # ------------------------------------------------------------ bursts
     names = list(DEGRADATIONS)
-    n_bursts = first = first_alone = 0
+    n_bursts = first = first_alone = grouped = 0
     burst_fail: list[str] = []
     # (has a turned frame of a photo with nothing level in view, clean frame first by the
     # product's burst ranking, clean frame first by the final score alone)
@@ -490,6 +499,11 @@ def main() -> None:
                 results.append(analyze(photo.metadata, photo.image_id, img))
                 labels.append(f"{name}@{sev}")
             n_bursts += 1
+            # Grouping (shot within the time gap, as here) keeps the five frames together
+            # unless the layout check cuts one off (a blown or far-turned frame).
+            looks = np.array([[r.measurements.get(k, np.nan) for k in LAYOUT] for r in results])
+            groups = split_unlike([np.arange(len(results))], looks)
+            grouped += len(groups) == 1 and len(groups[0]) == len(results)
             alone = [final(r.attributes) for r in results]
             scores = _burst_scores(results, scoring_config)
             won = _first(scores)
@@ -506,6 +520,10 @@ def main() -> None:
     print(
         f"bursts: clean frame ranked first in {first}/{n_bursts} = {first / n_bursts:.1%}"
         f" (the keeper, scoring.bursts; by the final score alone {first_alone / n_bursts:.1%})"
+    )
+    print(
+        f"  kept whole by the layout check: {grouped}/{n_bursts} = {grouped / n_bursts:.1%} "
+        "(in the rest, a frame that looks like none of the others is left out)"
     )
     # As for the tilt pairs: a turned frame of a leaf or a dune is not visibly worse.
     for label, want in (
@@ -536,6 +554,26 @@ def main() -> None:
     _, match = relative_turns(refs[row_a], refs[row_b])
     share = float(np.mean(match >= MIN_MATCH))
     print(f"  two different photos {share:>6.1%} of {len(row_a)} pairs")
+
+    # Burst grouping cuts a time burst where the layout changes (scoring.bursts,
+    # SAME_SCENE_BITS): how often a copy stays in its reference's burst, and how often
+    # two different photos would be kept together.
+    print(f"same scene for grouping (layouts ≤ {SAME_SCENE_BITS} of 128 bits apart)")
+    for dname in DEGRADATIONS:
+        ids = [p.image_id for p in photos]
+        copies_l = np.array([layout_of[(dname, i)] for i in ids])
+        refs_l = np.array([layout_of[("reference " + dname, i)] for i in ids])
+        bits = layout_distance(copies_l, refs_l)
+        print(
+            f"  {dname:<10} {float(np.mean(bits <= SAME_SCENE_BITS)):>6.1%} of {len(ids)}"
+            f"  (bits apart: median {int(np.median(bits))}, max {int(bits.max())})"
+        )
+    refs_l = np.array([layout_of[("reference gaussian", p.image_id)] for p in photos])
+    bits = layout_distance(refs_l[row_a], refs_l[row_b])
+    print(
+        f"  two different photos {float(np.mean(bits <= SAME_SCENE_BITS)):>6.1%} of "
+        f"{len(row_a)} pairs  (bits apart: min {int(bits.min())}, median {int(np.median(bits))})"
+    )
 
     # ------------------------------------------------------------ shift stability
     # A burst can only be ranked if jitter alone barely moves the score: final-score

@@ -27,6 +27,7 @@ from photo_score.scoring import (
     tiers_for,
 )
 from photo_score.scoring.bursts import (
+    LAYOUT,
     READINGS,
     burst_ranks,
     camera_identity,
@@ -34,6 +35,7 @@ from photo_score.scoring.bursts import (
     find_bursts,
     frame_strays,
     score_bursts,
+    split_unlike,
     stray_notes,
 )
 from photo_score.storage.cache import AnalyzerKey, Cache
@@ -104,7 +106,9 @@ class BurstIndex:
     on the scoring config, found once and shared by every ranking of the same photos.
 
     Grouping needs each photo's capture time and camera: passed in by a caller that has
-    them (the desktop catalog), else read on first use (SQLite extracts them). A frame's
+    them (the desktop catalog), else read on first use (SQLite extracts them); then the
+    layout signatures of the photos shot close enough in time, to cut groups where the
+    scene changes. A frame's
     readings (brightness and orientation, ``scoring.bursts.READINGS``) are the local
     analyzer's measurements (whichever analyzer's result is scored: a vision model
     measures neither), read only for the bursts asked about. Safe to share between
@@ -131,11 +135,24 @@ class BurstIndex:
     def _find(self) -> list[npt.NDArray[np.intp]]:
         if self._bursts is None:
             times, cameras = self._capture or self._read_capture()
-            self._bursts = find_bursts(times, cameras)
+            chains = find_bursts(times, cameras)
+            self._bursts = split_unlike(chains, self._read_layouts(chains))
             for number, burst in enumerate(self._bursts):
                 for frame, row in enumerate(burst.tolist()):
                     self._where[self.image_ids[row]] = (number, frame)
         return self._bursts
+
+    def _read_layouts(self, chains: Sequence[npt.NDArray[np.intp]]) -> npt.NDArray[np.float64]:
+        """Each photo's layout signature (N×4, NaN where unknown), read for the photos
+        shot close enough in time to be a burst."""
+        layouts = np.full((len(self.image_ids), len(LAYOUT)), math.nan)
+        rows = [int(r) for chain in chains for r in chain]
+        found = self._cache.measurements([self.image_ids[r] for r in rows], LAYOUT)
+        for r in rows:
+            words = found.get(self.image_ids[r])
+            if words is not None:
+                layouts[r] = words
+        return layouts
 
     def _read_capture(self) -> tuple[npt.NDArray[np.float64], list[str | None]]:
         fields = self._cache.capture_fields(self.image_ids)  # only photos with a time

@@ -153,3 +153,30 @@ def test_the_frame_turned_against_its_burst_is_not_kept(
     assert text.code == 0, text.err
     assert "frame 2 of 4 in shot order, ranked 4 of 4: keep" in " ".join(text.out.split())
     assert "(this one is turned 3.0° against the other frames)" in " ".join(text.out.split())
+
+
+def test_another_scene_shot_within_the_gap_is_not_in_the_burst(
+    run_cli: RunCli, real_photos: Path, tmp_path: Path
+) -> None:
+    """Two frames of a storm and, half a second later, a portrait: the time gap alone
+    would make one burst of three and could hide the portrait behind Keepers only."""
+    storm = np.array(prepare_photo(str(real_photos / "canon_400d_storm.jpg"), "x").preview)
+    portrait = np.array(prepare_photo(str(real_photos / "hopper.jpg"), "x").preview)
+    rng = np.random.default_rng(5)
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    frames = {
+        "a_storm": storm,
+        "b_storm_grainy": np.clip(storm + rng.normal(0, 10, storm.shape), 0, 255).astype(np.uint8),
+        "c_portrait": portrait,
+        "d_storm": np.roll(storm, (2, 3), axis=(0, 1)),
+    }
+    for i, (name, pixels) in enumerate(frames.items()):
+        _save(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{250 * i:03d}")
+    result = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
+    assert result.code == 0, result.err
+    photos = _by_name(result.json()["photos"])
+    assert photos["c_portrait"]["burst"] is None
+    storm_bursts = {photos[n]["burst"]["id"] for n in ("a_storm", "b_storm_grainy", "d_storm")}
+    assert storm_bursts == {photos["a_storm"]["image_id"]}
+    assert photos["d_storm"]["burst"]["size"] == 3

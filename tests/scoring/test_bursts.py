@@ -11,7 +11,9 @@ import pytest
 from photo_score.models import ATTRIBUTES
 from photo_score.scoring import default_config, to_matrix
 from photo_score.scoring.bursts import (
+    LAYOUT,
     READINGS,
+    SAME_SCENE_BITS,
     burst_ranks,
     camera_identity,
     capture_seconds,
@@ -19,8 +21,10 @@ from photo_score.scoring.bursts import (
     frame_strays,
     frame_turns,
     judge_in_burst,
+    layout_distance,
     relative_turns,
     score_bursts,
+    split_unlike,
     stray_notes,
 )
 
@@ -114,6 +118,59 @@ def test_camera_identity_prefers_the_serial_number() -> None:
     assert camera_identity(None, "Nikon", "Z6") == camera_identity(None, "Nikon", "Z6")
     assert camera_identity(None, "Nikon", "Z6") != camera_identity(None, "Nikon", "Z7")
     assert camera_identity(None, None, None) is None
+
+
+# ------------------------------------------------------------------ looking alike
+
+
+def look(flips: int, base: int = 0x5A5A5A5A) -> list[float]:
+    """A layout signature: ``base`` in every word, the first ``flips`` bits flipped."""
+    bits = np.unpackbits(np.array([base] * len(LAYOUT), ">u4").view(np.uint8))
+    bits[:flips] ^= 1
+    return [float(w) for w in np.packbits(bits).view(">u4")]
+
+
+OTHER_SCENE = SAME_SCENE_BITS + 30  # bits from the base: a different scene
+
+
+def split(*looks: list[float] | None) -> list[list[int]]:
+    """``split_unlike`` on one time burst of these frames (None: no layout)."""
+    layouts = np.array([x if x is not None else [math.nan] * 4 for x in looks])
+    return [b.tolist() for b in split_unlike([np.arange(len(looks))], layouts)]
+
+
+def test_layout_distance_counts_the_bits_that_differ() -> None:
+    a = np.array([look(0), look(0)])
+    b = np.array([look(5), look(128)])
+    assert layout_distance(a, b).tolist() == [5, 128]
+
+
+def test_a_scene_change_within_the_time_gap_cuts_the_burst() -> None:
+    a, b = look(3), look(OTHER_SCENE)
+    assert split(look(0), a, look(5), b, look(OTHER_SCENE + 4)) == [[0, 1, 2], [3, 4]]
+
+
+def test_two_subjects_shot_in_turn_are_two_bursts() -> None:
+    a, b = look(0), look(OTHER_SCENE)
+    assert split(a, b, a, b, a) == [[0, 2, 4], [1, 3]]
+
+
+def test_one_odd_frame_does_not_cut_a_burst_in_two() -> None:
+    """A frame blown white between good ones looks like nothing else: it is left out,
+    and the frames either side of it stay one burst (each looks back three frames)."""
+    assert split(look(0), look(2), look(OTHER_SCENE), look(1), look(3)) == [[0, 1, 3, 4]]
+
+
+def test_frames_without_a_layout_join_by_time_alone() -> None:
+    """A vision model's result or an older analyzer's records no layout: as before."""
+    assert split(None, None, None) == [[0, 1, 2]]
+    assert split(look(0), None, look(OTHER_SCENE)) == [[0, 1, 2]]
+
+
+def test_bursts_cut_by_looks_stay_in_order_of_their_first_frame() -> None:
+    layouts = np.array([look(0), look(OTHER_SCENE), look(0), look(OTHER_SCENE), look(0), look(1)])
+    chains = [np.array([0, 1, 2, 3]), np.array([4, 5])]
+    assert [b.tolist() for b in split_unlike(chains, layouts)] == [[0, 2], [1, 3], [4, 5]]
 
 
 # ------------------------------------------------------------------ the keeper

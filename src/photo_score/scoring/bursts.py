@@ -1,11 +1,12 @@
 """Bursts: frames shot in quick succession, and which one of them to keep.
 
 Grouping follows the common standard (Lightroom's auto-stack by capture time, ON1's
-time-between-stacks): frames from one camera whose capture times are at most
-``BURST_GAP_S`` apart chain into one burst (files that name no camera count as one
-camera; a time without an offset is read as UTC). A frame without a capture time is never
-grouped. The gap is short on purpose:
-with no visual check, a longer one would merge different shots of a busy wedding minute.
+time-between-stacks, and their similarity check): frames from one camera whose capture
+times are at most ``BURST_GAP_S`` apart chain into one burst (files that name no camera
+count as one camera; a time without an offset is read as UTC), and the chain is cut where
+the scene changes (:func:`split_unlike`: the local analyzer's layout signature). A frame
+without a capture time is never grouped. The gap is short on purpose: the layout check
+tells two scenes apart, not two moments of one scene.
 
 Ranking within a burst is relative, the way photographers cull one: the frames show one
 scene under one light, so what sets them apart is focus, shake, noise, a blink, a turn
@@ -41,6 +42,15 @@ from photo_score.scoring.config import ScoringConfig
 from photo_score.scoring.reducer import score_matrix
 
 BURST_GAP_S = 2.0  # seconds between consecutive frames of one burst, at most
+# The local analyzer's layout signature, four 32-bit words (see
+# inference.local.composition.layout_signature), and how many of its 128 bits two frames
+# of one scene may differ in. On the bench photos (tuning and held out): Gaussian, motion,
+# noise, darker and JPEG copies of a frame differ in at most 17; turned copies in at most
+# 28 (1.5% over 26); over-exposed ones in 44 at most (4.6% over 26, where whole areas
+# clip); two different photos in 27 at least.
+LAYOUT = ("layout_0", "layout_1", "layout_2", "layout_3")
+SAME_SCENE_BITS = 26
+_LOOK_BACK = 3  # a frame joins a burst if it looks like one of the 3 frames before it
 
 # The measurements the rule reads, one column each of the ``readings`` it takes: the
 # frame's median luma (0-255), then its orientation moments (second and fourth, real and
@@ -116,6 +126,63 @@ def find_bursts(
     bursts = [run for run in np.split(rows, breaks) if len(run) > 1]
     bursts.sort(key=lambda run: int(run[0]))
     return bursts
+
+
+def layout_distance(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
+    """How many of the 128 layout bits differ between each row of ``a`` and of ``b``
+    (K×4 words each, as the cache holds them: whole numbers in floats)."""
+    x = np.bitwise_xor(a.astype(np.uint32), b.astype(np.uint32))
+    bits: npt.NDArray[np.intp] = (
+        np.unpackbits(np.ascontiguousarray(x).view(np.uint8), axis=1).sum(axis=1).astype(np.intp)
+    )
+    return bits
+
+
+def split_unlike(
+    bursts: Sequence[npt.NDArray[np.intp]], layouts: npt.NDArray[np.float64]
+) -> list[npt.NDArray[np.intp]]:
+    """The bursts of :func:`find_bursts` cut where the frames stop looking alike.
+
+    A frame joins a group when its layout differs from one of the ``_LOOK_BACK`` frames
+    shot before it in at most ``SAME_SCENE_BITS`` bits (looking back a few frames, a
+    shaken or blown frame between two good ones does not cut the burst), and two subjects
+    shot in turn stay two groups. A frame without a layout (a result from a vision model
+    only, or an older analyzer) joins by time alone, as before. ``layouts``: N×4 words per
+    photo row, NaN where unknown. Groups of one are dropped; the result is ordered like
+    :func:`find_bursts`'s.
+    """
+    out: list[npt.NDArray[np.intp]] = []
+    for rows in bursts:
+        n = len(rows)
+        words = layouts[rows]
+        unknown = np.asarray(np.isnan(words).any(axis=1), dtype=bool)
+        known = np.where(unknown[:, None], 0.0, words)
+        links: list[tuple[int, int]] = []
+        for step in range(1, min(_LOOK_BACK, n - 1) + 1):
+            alike = layout_distance(known[step:], known[:-step]) <= SAME_SCENE_BITS
+            linked = alike | unknown[step:] | unknown[:-step]
+            links += [(i + step, i) for i in np.flatnonzero(linked).tolist()]
+        out += [rows[np.array(g)] for g in _components(n, links) if len(g) > 1]
+    out.sort(key=lambda run: int(run[0]))
+    return out
+
+
+def _components(n: int, links: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The connected groups of ``range(n)`` under ``links``, each in ascending order."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in links:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
 
 
 def relative_turns(

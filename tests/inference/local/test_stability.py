@@ -23,7 +23,7 @@ from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 from photo_score.inference.local.subject import find_subject
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult, PhotoMetadata
-from photo_score.scoring.bursts import relative_turns
+from photo_score.scoring.bursts import LAYOUT, SAME_SCENE_BITS, layout_distance, relative_turns
 from tests.inference.local import degrade as d
 
 Loader = Callable[[str], PreparedPhoto]
@@ -359,6 +359,38 @@ def test_a_turn_shows_against_a_burst_where_nothing_level_is_in_view(
         turn, match = relative_turns(_moments(res), _moments(level))
         assert turn[0] <= 0.5, tag
         assert match[0] >= 0.9, tag
+
+
+def _layout(res: AnalysisResult) -> np.ndarray:
+    return np.array([[res.measurements[name] for name in LAYOUT]])
+
+
+def test_a_burst_s_frames_look_alike_and_other_scenes_do_not(
+    analyzer: LocalAnalyzer, load: Loader
+) -> None:
+    """Burst grouping cuts a time burst where the scene changes: grain, JPEG, blur, shake,
+    a stop either way, jitter and a small turn keep a frame's layout; another photo
+    does not."""
+    names = ["canon_400d_storm.jpg", "hopper.jpg", "minolta_z5_wood.jpg", "messi5.jpg"]
+    layouts = {}
+    for name in names:
+        p = load(name)
+        layouts[name] = _layout(analyzer.analyze(p))
+        frame = p.preview
+        for tag, copy in (
+            ("grain", d.noise(frame, 12.0)),
+            ("jpeg", d.jpeg(frame, 20)),
+            ("blur", d.gaussian(frame, 3.0)),
+            ("shake", d.motion(frame, 15, 30.0)),
+            ("darker", d.exposure(frame, -1.0)),
+            ("brighter", d.exposure(frame, 0.75)),
+            ("jitter", np.roll(frame, (3, -2), axis=(0, 1))),
+            ("turn", d.tilt(frame, 2.0)),
+        ):
+            res = analyzer.analyze(d.variant(p, copy, tag))
+            assert layout_distance(_layout(res), layouts[name])[0] <= SAME_SCENE_BITS, (name, tag)
+    for a, b in itertools.combinations(names, 2):
+        assert layout_distance(layouts[a], layouts[b])[0] > SAME_SCENE_BITS, (a, b)
 
 
 @pytest.mark.parametrize("name", ["canon_350d_blinds.jpg", "canon_rebel_dune.jpg"])

@@ -14,6 +14,8 @@
 - Orientation moments: where the frame's oriented structure points, as two numbers a
   rotation turns predictably. Not a score: burst ranking reads them to tell which frame
   of a burst is turned against the others, where nothing level in view can tell.
+- Layout signature: 128 bits of where the frame is brighter and darker. Not a score:
+  burst grouping reads it so that two scenes shot within a second are not one burst.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class CompositionReport:
     tilt_raw: float = 0.0  # the estimate even when not reported
     tilt_confidence: float = 0.0
     orientation: tuple[complex, complex] = (0j, 0j)  # see orientation_moments
+    layout: tuple[int, int, int, int] = (0, 0, 0, 0)  # see layout_signature
 
 
 # Clutter above which the background reads as busy (noted, feature background=busy).
@@ -213,6 +216,29 @@ def orientation_moments(gray: np.ndarray) -> tuple[complex, complex]:
     return m2, m4
 
 
+def layout_signature(gray: np.ndarray) -> tuple[int, int, int, int]:
+    """The frame's layout as 128 bits, in four 32-bit words: on an 8×8 grid of area means,
+    whether each cell is brighter than its left neighbour (64 bits) and than the one
+    above it (64 bits) — a difference hash, both ways.
+
+    Why these: the signs of coarse brightness steps survive what sets a burst's frames
+    apart (grain, JPEG, blur, a stop of exposure either way: a tone curve keeps every
+    sign) and differ between two scenes. On the bench photos (tuning and held out)
+    Gaussian, motion, noise, darker and JPEG copies of a frame differ in at most 17 of the
+    128 bits, turned copies (2°, 4°) in 13 (median; 28 at most), over-exposed ones in 6
+    (median; 44 at most, where whole areas clip); two different photos in 27 at least, 63
+    as a rule.
+    """
+    g = np.asarray(gray, np.float32)
+    across = cv2.resize(g, (9, 8), interpolation=cv2.INTER_AREA)
+    down = cv2.resize(g, (8, 9), interpolation=cv2.INTER_AREA)
+    bits = np.concatenate(
+        [(across[:, 1:] > across[:, :-1]).ravel(), (down[1:, :] > down[:-1, :]).ravel()]
+    )
+    words = np.packbits(bits).view(">u4")
+    return int(words[0]), int(words[1]), int(words[2]), int(words[3])
+
+
 def _fit(shape: tuple[int, ...], edge: int) -> tuple[int, int]:
     """cv2 (width, height) with the long edge at most ``edge``, at least 8 px a side."""
     h, w = shape[:2]
@@ -296,4 +322,5 @@ def measure_composition(frame: Frame, subject: Subject) -> CompositionReport:
         tilt_raw,
         tconf,
         orientation_moments(g),
+        layout_signature(g),
     )

@@ -329,6 +329,8 @@ def write_notes(
     m2, m4 = c.orientation
     m["orientation_2c"], m["orientation_2s"] = m2.real, m2.imag
     m["orientation_4c"], m["orientation_4s"] = m4.real, m4.imag
+    for part, word in enumerate(c.layout):  # 32-bit words: exact as floats
+        m[f"layout_{part}"] = float(word)
     m["clip_any_channel"] = f.exposure.clip_any
     m["highlight_detail"] = f.exposure.highlight_detail
     if f.faces:
