@@ -222,12 +222,9 @@ def layout_signature(gray: np.ndarray) -> tuple[int, int, int, int]:
     above it (64 bits) — a difference hash, both ways.
 
     Why these: the signs of coarse brightness steps survive what sets a burst's frames
-    apart (grain, JPEG, blur, a stop of exposure either way: a tone curve keeps every
-    sign) and differ between two scenes. On the bench photos (tuning and held out)
-    Gaussian, motion, noise, darker and JPEG copies of a frame differ in at most 17 of the
-    128 bits, turned copies (2°, 4°) in 13 (median; 28 at most), over-exposed ones in 6
-    (median; 44 at most, where whole areas clip); two different photos in 27 at least, 63
-    as a rule.
+    apart (grain, JPEG, blur, a darker exposure: a tone curve keeps every sign) and differ
+    between two scenes. Where they stop surviving (a far turn, whole areas blown) and how
+    far apart different photos are: ``scoring.bursts.SAME_SCENE_BITS``.
     """
     g = np.asarray(gray, np.float32)
     across = cv2.resize(g, (9, 8), interpolation=cv2.INTER_AREA)
