@@ -101,18 +101,20 @@ class RunResult(BaseModel):
     summary: RunSummary
 
 
+_MEASURED = LAYOUT + READINGS  # what BurstIndex reads of each frame shot in a time chain
+
+
 class BurstIndex:
     """Which photos were shot in a burst, and each frame's readings: what does not depend
     on the scoring config, found once and shared by every ranking of the same photos.
 
     Grouping needs each photo's capture time and camera: passed in by a caller that has
-    them (the desktop catalog), else read on first use (SQLite extracts them); then the
-    layout signatures of the photos shot close enough in time, to cut groups where the
-    scene changes. A frame's
-    readings (brightness and orientation, ``scoring.bursts.READINGS``) are the local
-    analyzer's measurements (whichever analyzer's result is scored: a vision model
-    measures neither), read only for the bursts asked about. Safe to share between
-    threads (the sidecar serves requests concurrently).
+    them (the desktop catalog), else read on first use (SQLite extracts them). Then, for
+    the photos shot close enough in time to be a burst and for them only, one query reads
+    the local analyzer's measurements that the burst rule takes: the layout signature
+    (``scoring.bursts.LAYOUT``, to cut groups where the scene changes) and the readings
+    (brightness and orientation, ``READINGS``). A vision model measures none of them.
+    Safe to share between threads (the sidecar serves requests concurrently).
     """
 
     def __init__(
@@ -131,28 +133,30 @@ class BurstIndex:
         self._bursts: list[npt.NDArray[np.intp]] | None = None  # rows, capture order
         self._where: dict[str, tuple[int, int]] = {}  # image id → (burst, frame in it)
         self._strays: dict[int, npt.NDArray[np.float64]] = {}  # burst → its frame_strays
+        # Per photo row, LAYOUT then READINGS (NaN where unknown or not read)
+        self._measured = np.empty((0, len(_MEASURED)))
 
     def _find(self) -> list[npt.NDArray[np.intp]]:
         if self._bursts is None:
             times, cameras = self._capture or self._read_capture()
             chains = find_bursts(times, cameras)
-            self._bursts = split_unlike(chains, self._read_layouts(chains))
+            self._measured = self._read_measured(chains)
+            self._bursts = split_unlike(chains, self._measured[:, : len(LAYOUT)])
             for number, burst in enumerate(self._bursts):
                 for frame, row in enumerate(burst.tolist()):
                     self._where[self.image_ids[row]] = (number, frame)
         return self._bursts
 
-    def _read_layouts(self, chains: Sequence[npt.NDArray[np.intp]]) -> npt.NDArray[np.float64]:
-        """Each photo's layout signature (N×4, NaN where unknown), read for the photos
-        shot close enough in time to be a burst."""
-        layouts = np.full((len(self.image_ids), len(LAYOUT)), math.nan)
+    def _read_measured(self, chains: Sequence[npt.NDArray[np.intp]]) -> npt.NDArray[np.float64]:
+        """``_MEASURED`` of the photos in these time chains, one row per photo (N×9)."""
+        measured = np.full((len(self.image_ids) if chains else 0, len(_MEASURED)), math.nan)
         rows = [int(r) for chain in chains for r in chain]
-        found = self._cache.measurements([self.image_ids[r] for r in rows], LAYOUT)
+        found = self._cache.measurements([self.image_ids[r] for r in rows], _MEASURED)
         for r in rows:
-            words = found.get(self.image_ids[r])
-            if words is not None:
-                layouts[r] = words
-        return layouts
+            values = found.get(self.image_ids[r])
+            if values is not None:
+                measured[r] = values
+        return measured
 
     def _read_capture(self) -> tuple[npt.NDArray[np.float64], list[str | None]]:
         fields = self._cache.capture_fields(self.image_ids)  # only photos with a time
@@ -184,16 +188,9 @@ class BurstIndex:
         """Each burst's rows and how its frames stray from it (``frame_strays``)."""
         with self._lock:
             bursts = self._find()
-            unread = [n for n in numbers if n not in self._strays]
-            if unread:
-                ids = [self.image_ids[r] for n in unread for r in bursts[n]]
-                found = self._cache.measurements(ids, READINGS)
-                missing = (math.nan,) * len(READINGS)
-                for n in unread:
-                    readings = np.array(
-                        [found.get(self.image_ids[r], missing) for r in bursts[n]],
-                        dtype=np.float64,
-                    ).reshape(-1, len(READINGS))
+            for n in numbers:
+                if n not in self._strays:
+                    readings = self._measured[bursts[n], len(LAYOUT) :]
                     self._strays[n] = frame_strays(readings)
             return [(bursts[n], self._strays[n]) for n in numbers]
 
