@@ -46,8 +46,8 @@ BURST_GAP_S = 2.0  # seconds between consecutive frames of one burst, at most
 # inference.local.composition.layout_signature), and how many of its 128 bits two frames
 # of one scene may differ in. On the bench photos (bench_local_accuracy.py, middle
 # severity, tuning / held out): Gaussian, motion, noise, darker and JPEG copies of a frame
-# differ in at most 9 / 12; 4° turns in at most 28 (96 / 98% within 26); +1.5 EV copies
-# in 42 / 27 (88 / 98% within 26, where whole areas clip); two different photos in 29 /
+# differ in at most 9 / 12; 4° turns in at most 27 (96 / 98% within 26); +1.5 EV copies
+# in 45 / 27 (88 / 98% within 26, where whole areas clip); two different photos in 29 /
 # 24 at least (1 pair of 1,096 within 26).
 LAYOUT = ("layout_0", "layout_1", "layout_2", "layout_3")
 SAME_SCENE_BITS = 26

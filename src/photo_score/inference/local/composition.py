@@ -189,14 +189,7 @@ def orientation_moments(gray: np.ndarray) -> tuple[complex, complex]:
     1.6-2.4° at 128 px as at 384 px, but noise, JPEG and Gaussian copies of the same
     frame read as turned by up to 12° at 384 px and mostly under 1° at 128 px.
     """
-    g = np.asarray(
-        cv2.resize(
-            gray,
-            _fit(gray.shape, ORIENTATION_EDGE),
-            interpolation=cv2.INTER_AREA,
-        ),
-        np.float32,
-    )
+    g = coarse_copy(gray)
     gx = cv2.Scharr(g, cv2.CV_32F, 1, 0)
     gy = cv2.Scharr(g, cv2.CV_32F, 0, 1)
     jxx = cv2.GaussianBlur(gx * gx, (0, 0), 1.5)
@@ -217,7 +210,8 @@ def orientation_moments(gray: np.ndarray) -> tuple[complex, complex]:
 
 
 def layout_signature(gray: np.ndarray) -> tuple[int, int, int, int]:
-    """The frame's layout as 128 bits, in four 32-bit words: on an 8×8 grid of area means,
+    """The frame's layout as 128 bits, in four 32-bit words: on an 8×8 grid of area means
+    (of the :func:`coarse_copy`, in the analyzer),
     whether each cell is brighter than its left neighbour (64 bits) and than the one
     above it (64 bits) — a difference hash, both ways.
 
@@ -236,11 +230,16 @@ def layout_signature(gray: np.ndarray) -> tuple[int, int, int, int]:
     return int(words[0]), int(words[1]), int(words[2]), int(words[3])
 
 
-def _fit(shape: tuple[int, ...], edge: int) -> tuple[int, int]:
-    """cv2 (width, height) with the long edge at most ``edge``, at least 8 px a side."""
-    h, w = shape[:2]
-    k = min(1.0, edge / max(h, w))
-    return max(8, round(w * k)), max(8, round(h * k))
+def coarse_copy(gray: np.ndarray) -> np.ndarray:
+    """The frame's area-average to a long edge of ``ORIENTATION_EDGE`` (at least 8 px a
+    side), float32; returned as it is when already that small. What the orientation
+    moments and the layout signature are read on (one resize for both)."""
+    h, w = gray.shape[:2]
+    k = min(1.0, ORIENTATION_EDGE / max(h, w))
+    size = (max(8, round(w * k)), max(8, round(h * k)))
+    if size == (w, h):
+        return np.asarray(gray, np.float32)
+    return np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), np.float32)
 
 
 def tilt_confidence(tilt: float, agree: float, roll: bool = False) -> float:
@@ -306,6 +305,7 @@ def measure_composition(frame: Frame, subject: Subject) -> CompositionReport:
         cut = sum(g <= margin for g in gaps)
         cut_soft = float(sum(np.clip((0.04 - g) / 0.03, 0.0, 1.0) for g in gaps))
     clutter = _clutter(g, subject.frame_box)
+    coarse = coarse_copy(g)
     return CompositionReport(
         d3,
         dc,
@@ -318,6 +318,6 @@ def measure_composition(frame: Frame, subject: Subject) -> CompositionReport:
         float(np.count_nonzero(edges)) / max(edges.size, 1),
         tilt_raw,
         tconf,
-        orientation_moments(g),
-        layout_signature(g),
+        orientation_moments(coarse),
+        layout_signature(coarse),
     )
