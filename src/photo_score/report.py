@@ -42,8 +42,8 @@ from photo_score.storage.cache import AnalyzerKey, Cache
 
 
 class BurstPlace(BaseModel):
-    """Where a photo stands in its burst: frames from one camera at most 2 s apart,
-    ranked against each other (``scoring.bursts``), the keeper first."""
+    """Where a photo stands in its burst: frames of one scene from one camera at most 2 s
+    apart, ranked against each other (``scoring.bursts``), the keeper first."""
 
     id: str  # the image id of the burst's first frame: the same for every frame of it
     size: int

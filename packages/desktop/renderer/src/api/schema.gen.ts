@@ -676,8 +676,8 @@ export interface components {
         };
         /**
          * BurstPlace
-         * @description Where a photo stands in its burst: frames from one camera at most 2 s apart,
-         *     ranked against each other (``scoring.bursts``), the keeper first.
+         * @description Where a photo stands in its burst: frames of one scene from one camera at most 2 s
+         *     apart, ranked against each other (``scoring.bursts``), the keeper first.
          */
         BurstPlace: {
             /** Id */

@@ -1,5 +1,5 @@
 /**
- * Bursts as the UI words them. A burst is frames from one camera at most 2 s apart; the
+ * Bursts as the UI words them. A burst is frames of one scene from one camera at most 2 s apart; the
  * engine ranks them against each other (scoring.bursts) and proposes the first as the
  * keeper. A photo's `burst` place is null when it was not shot in a burst.
  */

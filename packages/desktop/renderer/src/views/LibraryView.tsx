@@ -345,7 +345,7 @@ function Filters({ query, onQuery }: { query: PhotoQuery; onQuery: (q: PhotoQuer
         <input type="checkbox" checked={query.unscored ?? false} onChange={(e) => onQuery({ ...query, unscored: e.target.checked || undefined })} />
         Unscored only
       </label>
-      <label className="group" title="Of each burst (frames a camera shot at most 2 s apart) show only the frame to keep">
+      <label className="group" title="Of each burst (frames of one scene a camera shot at most 2 s apart) show only the frame to keep">
         <input type="checkbox" checked={query.keepers ?? false} onChange={(e) => onQuery({ ...query, keepers: e.target.checked || undefined })} data-testid="keepers-toggle" />
         Keepers only
       </label>
