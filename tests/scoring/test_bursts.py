@@ -321,7 +321,7 @@ def test_a_frame_turned_against_its_burst_loses_though_nothing_level_is_in_view(
     values, strays = burst(*frames)
     turn = strays[1, 1]
     assert turn == pytest.approx(2.8, abs=0.13)  # 3° against its peers, less the others' 0.2°
-    keep = float(np.interp(turn, [0.5, 1.0, 2.0, 4.0, 8.0], [1.0, 0.95, 0.85, 0.7, 0.5]))
+    keep = float(np.interp(turn, [1.0, 2.0, 4.0, 8.0], [1.0, 0.85, 0.7, 0.5]))
     judged = judge_in_burst(values, strays)
     assert judged[1, COMPOSITION] == pytest.approx(0.7 * keep)
     assert judged[[0, 2, 3], COMPOSITION].tolist() == pytest.approx([0.7] * 3)

@@ -67,10 +67,11 @@ _STRAY_STOPS = [0.15, 0.5, 1.0, 2.0]
 _STRAY_KEEP = [1.0, 0.8, 0.55, 0.25]
 _GAMMA = 2.2  # gamma-encoded luma → linear light, to count stops
 # How much of its composition a frame keeps as it is turned against its burst (degrees).
-# About what the analyzer's own level score costs a turn against a horizon: half a degree
-# is within a steady hand, 2° costs 15%, 8° half.
-_TURN_DEG = [0.5, 1.0, 2.0, 4.0, 8.0]
-_TURN_KEEP = [1.0, 0.95, 0.85, 0.7, 0.5]
+# About what the analyzer's own level score costs a turn against a horizon: 2° costs 15%,
+# 8° half. Under a degree is free: a pan of 1% of the frame per shot alone reads that much
+# in one burst in ten (content entering and leaving moves the moments; docs/scoring.md).
+_TURN_DEG = [1.0, 2.0, 4.0, 8.0]
+_TURN_KEEP = [1.0, 0.85, 0.7, 0.5]
 _NEIGHBOURS = 6  # frames either side, in shot order, a frame is lined up with
 _MIN_MOMENT = 0.05  # oriented structure below this (both moments) cannot show a turn
 # How well two frames' moments must line up to be one scene turned. On the bench photos
@@ -84,7 +85,7 @@ _ANGLES = np.radians(np.arange(-_MAX_TURN, _MAX_TURN + 0.125, 0.25))
 _ROTATE = np.exp(-1j * np.outer([2.0, 4.0], _ANGLES))  # 2×A
 _CHUNK = 1024  # frame pairs fitted at once
 _SAY_STOPS = 0.3  # a stray this large is put into words (it costs ~10% of the exposure)
-_SAY_TURN = 1.0  # degrees (a turn this large costs 5% of the composition)
+_SAY_TURN = 1.0  # degrees (where a turn starts to cost composition)
 
 
 def camera_identity(serial: str | None, make: str | None, model: str | None) -> str | None:
