@@ -58,6 +58,7 @@ from photo_score.scoring.bursts import (
     SAME_SCENE_BITS,
     frame_strays,
     layout_distance,
+    orientation_moments_of,
     relative_turns,
     score_bursts,
     split_unlike,
@@ -315,12 +316,7 @@ def main() -> None:
         res = analyze(meta, name, img)
         m = res.measurements
         last_moments[:] = [
-            np.array(
-                [
-                    complex(m.get("orientation_2c", np.nan), m.get("orientation_2s", np.nan)),
-                    complex(m.get("orientation_4c", np.nan), m.get("orientation_4s", np.nan)),
-                ]
-            )
+            orientation_moments_of(np.array([m.get(k, np.nan) for k in READINGS]))[0]
         ]
         last_layout[:] = [np.array([m.get(k, np.nan) for k in LAYOUT])]
         return res.attributes, final(res.attributes), str(res.features.get("blur_type"))

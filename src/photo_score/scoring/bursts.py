@@ -248,6 +248,13 @@ def frame_turns(moments: npt.NDArray[np.complex128]) -> npt.NDArray[np.float64]:
     return turns
 
 
+def orientation_moments_of(readings: npt.NDArray[np.float64]) -> npt.NDArray[np.complex128]:
+    """The orientation moments (N×2: second, fourth) out of ``READINGS`` rows (N×5)."""
+    r = np.asarray(readings, dtype=np.float64).reshape(-1, len(READINGS))
+    moments: npt.NDArray[np.complex128] = r[:, [1, 3]] + 1j * r[:, [2, 4]]
+    return moments
+
+
 def frame_strays(readings: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """How each frame of one burst strays from the rest: N×2, the stops its median
     brightness lies above (+) or below (−) the burst's median, and its turn in degrees
@@ -261,7 +268,7 @@ def frame_strays(readings: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     if measured.any():
         median_level = float(np.median(levels[measured]))
         stops[measured] = _GAMMA * np.log2((levels[measured] + 0.5) / (median_level + 0.5))
-    turns = frame_turns(readings[:, [1, 3]] + 1j * readings[:, [2, 4]])
+    turns = frame_turns(orientation_moments_of(readings))
     return np.column_stack([stops, turns])
 
 

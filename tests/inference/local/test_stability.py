@@ -23,7 +23,14 @@ from photo_score.inference.local.noise import VISIBLE_BLOCKINESS
 from photo_score.inference.local.subject import find_subject
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import AnalysisResult, PhotoMetadata
-from photo_score.scoring.bursts import LAYOUT, SAME_SCENE_BITS, layout_distance, relative_turns
+from photo_score.scoring.bursts import (
+    LAYOUT,
+    READINGS,
+    SAME_SCENE_BITS,
+    layout_distance,
+    orientation_moments_of,
+    relative_turns,
+)
 from tests.inference.local import degrade as d
 
 Loader = Callable[[str], PreparedPhoto]
@@ -320,15 +327,7 @@ def test_no_level_structure_gives_a_neutral_tilt(analyzer: LocalAnalyzer, load: 
 
 
 def _moments(res: AnalysisResult) -> np.ndarray:
-    m = res.measurements
-    return np.array(
-        [
-            [
-                m["orientation_2c"] + 1j * m["orientation_2s"],
-                m["orientation_4c"] + 1j * m["orientation_4s"],
-            ]
-        ]
-    )
+    return orientation_moments_of(np.array([res.measurements[name] for name in READINGS]))
 
 
 @pytest.mark.parametrize(
