@@ -20,6 +20,10 @@ burst's keeper (photo_score.scoring.bursts: exposure and appeal read against the
 and, for comparison, by the final score alone. Tilt pairs and bursts are
 also split by whether the photo shows something a viewer expects level (labelled by eye
 in LEVEL_BY_EYE): a turned leaf is not a worse photograph.
+What the burst rules read off each copy: how often it is taken for the same scene as its
+reference (the turn reading's match, the layout check's bits), the turn it reads, and,
+for six frames cut by a window sliding across each photo (a pan), whether the layout
+check keeps them together and how often a frame reads as turned.
 Shift stability: how far the final score moves under ±3 px shifts alone (whole-pixel, as
 between burst frames, and sub-pixel). Turn stability: how far composition moves under
 1° and 2° turns of the photos with nothing level in view, where a turn is invisible.
@@ -538,13 +542,21 @@ def main() -> None:
     # those of the same scene turned (scoring.bursts, MIN_MATCH): how often a copy at the
     # middle severity passes against its reference, and how often two different photos do.
     print()
-    print(f"same scene for the turn reading (match ≥ {MIN_MATCH}): copy vs its reference")
+    # and the turn each copy reads against its reference (the tilt copy is turned 4°).
+    print(
+        f"same scene for the turn reading (match ≥ {MIN_MATCH}): copy vs its reference, "
+        "and the turn read"
+    )
     for dname in DEGRADATIONS:
         ids = [p.image_id for p in photos]
         copies = np.array([moments_of[(dname, i)] for i in ids])
         refs = np.array([moments_of[("reference " + dname, i)] for i in ids])
-        _, match = relative_turns(copies, refs)
-        print(f"  {dname:<10} {float(np.mean(match >= MIN_MATCH)):>6.1%} of {len(ids)}")
+        turn, match = relative_turns(copies, refs)
+        print(
+            f"  {dname:<10} {float(np.mean(match >= MIN_MATCH)):>6.1%} of {len(ids)}"
+            f"  (turn read: median {float(np.median(turn)):.2f}°, "
+            f"≥ 1° in {float(np.mean(turn >= 1.0)):.0%}, max {float(turn.max()):.2f}°)"
+        )
     refs = np.array([moments_of[("reference gaussian", p.image_id)] for p in photos])
     row_a, row_b = np.triu_indices(len(refs), k=1)
     _, match = relative_turns(refs[row_a], refs[row_b])
@@ -570,6 +582,41 @@ def main() -> None:
         f"  two different photos {float(np.mean(bits <= SAME_SCENE_BITS)):>6.1%} of "
         f"{len(row_a)} pairs  (bits apart: min {int(bits.min())}, median {int(np.median(bits))})"
     )
+
+    # ------------------------------------------------------------ panning
+    # The synthetic bursts hold still; real ones pan. Six frames cut by a window of 80% of
+    # the width sliding 1%, 2% or 4% of the width per frame: how often the layout check
+    # keeps the burst whole, and how often content entering and leaving alone makes a
+    # frame read as turned (the turn penalty starts at 1°).
+    print()
+    print("panning bursts (6 frames, a window sliding across the photo)")
+    for step in (0.01, 0.02, 0.04):
+        whole_bursts = turned1 = turned2 = 0
+        for photo in photos:
+            w = photo.preview.shape[1]
+            span = int(w * 0.8)
+            frames = [
+                analyze(
+                    photo.metadata,
+                    photo.image_id,
+                    np.ascontiguousarray(photo.preview[:, int(k * w * step) :][:, :span]),
+                )
+                for k in range(6)
+            ]
+            ms = [f.measurements for f in frames]
+            looks = np.array([[m.get(k, np.nan) for k in LAYOUT] for m in ms])
+            groups = split_unlike([np.arange(len(frames))], looks)
+            whole_bursts += len(groups) == 1 and len(groups[0]) == len(frames)
+            strays = frame_strays(np.array([[m.get(k, np.nan) for k in READINGS] for m in ms]))
+            worst = float(np.nanmax(strays[:, 1])) if not np.isnan(strays[:, 1]).all() else 0.0
+            turned1 += worst >= 1.0
+            turned2 += worst >= 2.0
+        n = len(photos)
+        print(
+            f"  {step:.0%} of the width per frame: kept whole {whole_bursts}/{n}; "
+            f"a frame reads a turn ≥ 1° in {turned1 / n:.0%} of the bursts, "
+            f"≥ 2° in {turned2 / n:.0%}"
+        )
 
     # ------------------------------------------------------------ shift stability
     # A burst can only be ranked if jitter alone barely moves the score: final-score

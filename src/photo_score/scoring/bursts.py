@@ -68,8 +68,9 @@ _STRAY_KEEP = [1.0, 0.8, 0.55, 0.25]
 _GAMMA = 2.2  # gamma-encoded luma → linear light, to count stops
 # How much of its composition a frame keeps as it is turned against its burst (degrees).
 # About what the analyzer's own level score costs a turn against a horizon: 2° costs 15%,
-# 8° half. Under a degree is free: a pan of 1% of the frame per shot alone reads that much
-# in one burst in ten (content entering and leaving moves the moments; docs/scoring.md).
+# 8° half. Under a degree is free: panning alone reads that much (content entering and
+# leaving moves the moments; at 2% of the width per shot, a frame of a third of the
+# bench's panned bursts reads ≥ 1°: bench_local_accuracy.py, docs/scoring.md).
 _TURN_DEG = [1.0, 2.0, 4.0, 8.0]
 _TURN_KEEP = [1.0, 0.85, 0.7, 0.5]
 _NEIGHBOURS = 6  # frames either side, in shot order, a frame is lined up with
