@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,18 @@ def real_photos() -> Path:
     See scripts/fetch_photos.py; the first run downloads them (PyPI and Debian only).
     """
     return real_photo_folder()
+
+
+@pytest.fixture(scope="session")
+def exiftool() -> str:
+    """ExifTool is the reference for EXIF; its absence is a broken setup, not a skip."""
+    found = shutil.which("exiftool")
+    if found is None:
+        pytest.fail(
+            "exiftool is not on PATH: install it with "
+            "`apt-get install -y libimage-exiftool-perl` (the EXIF and XMP tests check against it)"
+        )
+    return found
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from photo_score.scoring import (
 )
 from photo_score.scoring.bursts import camera_identity, capture_seconds
 from photo_score.storage.cache import Cache
+from photo_score.xmp import Mark, mark_for
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -344,6 +345,27 @@ class RankedCatalog:
             self.summary(r).model_copy(update={"burst": places.get(i)})
             for r, i in zip(rows, ids, strict=True)
         ]
+
+    def marks(self, folder_id: int | None = None) -> list[tuple[str, Mark]]:
+        """The path and XMP mark of every scored photo (of one library folder), best
+        first."""
+        c = self.catalog
+        rows = np.flatnonzero(~np.isnan(self.final))
+        if folder_id is not None:
+            if folder_id not in c.folder_ids:
+                raise NotFoundError(f"library folder {folder_id} does not exist")
+            rows = rows[c.folder_index[rows] == c.folder_ids.index(folder_id)]
+        rows = rows[np.argsort(self.rank[rows], kind="stable")]
+        ids = [c.image_ids[r] for r in rows]
+        places = self.bursts.places(ids) if self.bursts is not None else {}
+        marks = []
+        for r, image_id in zip(rows.tolist(), ids, strict=True):
+            place = places.get(image_id)
+            keeper = None if place is None else place.keeper
+            marks.append(
+                (c.paths[r], mark_for(float(self.final[r]), self.tier[r], keeper, self.config))
+            )
+        return marks
 
     def summary(self, row: int) -> PhotoSummary:
         c = self.catalog

@@ -39,6 +39,7 @@ from photo_score.scoring.bursts import (
     stray_notes,
 )
 from photo_score.storage.cache import AnalyzerKey, Cache
+from photo_score.xmp import Mark, mark_for
 
 
 class BurstPlace(BaseModel):
@@ -301,6 +302,20 @@ class Ranking:
         stop = self.scored if limit is None else min(limit, self.scored)
         for begin in range(0, stop, chunk):
             yield from self._build(begin, min(begin + chunk, stop))
+
+    def marks(self, *, chunk: int = 2000) -> Iterator[tuple[str, Mark]]:
+        """Each ranked photo's path and XMP mark, best first, without building the
+        explanations (writing 50,000 sidecars needs tiers and burst places only)."""
+        for begin in range(0, self.scored, chunk):
+            end = min(begin + chunk, self.scored)
+            part = self._ranked[begin:end]
+            places = self.bursts.places([entry.image_id for entry, _ in part])
+            for (entry, _), final, tier in zip(
+                part, self._finals[begin:end].tolist(), self._tiers[begin:end], strict=True
+            ):
+                place = places.get(entry.image_id)
+                keeper = None if place is None else place.keeper
+                yield entry.path, mark_for(final, tier, keeper, self._config)
 
     def _build(self, begin: int, end: int) -> list[ScoredPhoto]:
         part = self._ranked[begin:end]

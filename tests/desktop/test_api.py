@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from photo_score.scoring import default_config
+from photo_score.xmp import read_sidecar
 from tests.desktop.conftest import Running, job_finished, read_events, score_folder
 
 ATTRS = (
@@ -172,6 +174,41 @@ def test_filters(sidecar: Running, shoot: Path) -> None:
     bad = client.get("/api/photos", params={"attr": ["nope:1:2"]})
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "invalid_request"
+
+
+def test_write_ratings_to_xmp_sidecars(sidecar: Running, shoot: Path) -> None:
+    client = sidecar.client
+    score_folder(sidecar, shoot)
+    photos = client.get("/api/photos", params={"sort": "score"}).json()["items"]
+    folder_id = photos[0]["folder_id"]
+    dry = client.post("/api/xmp", json={"folder_id": folder_id, "dry_run": True}).json()
+    assert (dry["created"], dry["failed"], dry["dry_run"]) == (7, 0, True)
+    assert not list(shoot.glob("*.xmp"))
+
+    done = client.post("/api/xmp", json={}).json()
+    assert (done["created"], done["updated"], done["failed"], done["kept"]) == (7, 0, 0, 0)
+    marks = default_config().xmp
+    for p in photos:
+        mark = marks[p["tier"]]
+        assert read_sidecar(Path(p["path"]).with_suffix(".xmp")) == (mark.rating, mark.label)
+
+    # A config where every photo is Flawed: each sidecar follows the active config.
+    flawed = (
+        "version: 1\nname: harsh\ntiers:\n  - {name: Top, min: 100}\n  - {name: Flawed, min: 0}\n"
+    )
+    flawed += "xmp:\n  Top: {rating: 5}\n  Flawed: {rating: -1, label: Red}\n"
+    assert client.put("/api/config", json={"yaml": flawed}).status_code == 200
+    again = client.post("/api/xmp", json={"naming": "adobe"}).json()
+    assert (again["updated"], again["unchanged"]) == (7, 0)
+    assert {read_sidecar(Path(p["path"]).with_suffix(".xmp")) for p in photos} == {(-1, "Red")}
+
+    darktable = client.post("/api/xmp", json={"naming": "darktable", "dry_run": True}).json()
+    assert darktable["created"] == 7
+    missing = client.post("/api/xmp", json={"folder_id": 999})
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    bad = client.post("/api/xmp", json={"naming": "lightroom"})
+    assert bad.status_code == 422
 
 
 def test_jobs_and_libraries_errors(sidecar: Running, tmp_path: Path) -> None:

@@ -26,6 +26,8 @@ from typing import Any
 import httpx
 import pytest
 
+from photo_score.scoring import default_config
+from photo_score.xmp import read_sidecar
 from tests.cloud import conftest as cloud
 from tests.cloud import test_billing as billing
 from tests.cloud.helpers import CloudDb, InProcessServer, signup
@@ -374,6 +376,18 @@ def test_bursts_badges_keepers_only_and_the_burst_strip(
         assert sorted(grid_order(page)) == sorted([id_of["sharp"], id_of["lone"]])
         page.get_by_test_id("keepers-toggle").uncheck()
         expect(cards).to_have_count(4)
+
+        # Ratings for Lightroom: a sidecar beside each photo, by its tier.
+        page.get_by_test_id("xmp-button").click()
+        page.get_by_test_id("xmp-write").click()
+        expect(page.get_by_test_id("xmp-result")).to_have_text(
+            "Wrote 4 sidecars (4 new, 0 updated)."
+        )
+        tiers = {Path(p["path"]).name: p["tier"] for p in _api(served, "/api/photos")["items"]}
+        marks = default_config().xmp
+        for path in paths.values():
+            mark = marks[tiers[path.name]]
+            assert read_sidecar(path.with_suffix(".xmp")) == (mark.rating, mark.label)
         assert errors == []
     finally:
         context.close()

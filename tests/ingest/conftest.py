@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.factories.photos import make_camera_jpeg
-
-
-@pytest.fixture(scope="session")
-def exiftool() -> str:
-    """ExifTool is the reference for EXIF; its absence is a broken setup, not a skip."""
-    found = shutil.which("exiftool")
-    if found is None:
-        pytest.fail(
-            "exiftool is not on PATH: install it with "
-            "`apt-get install -y libimage-exiftool-perl` (the EXIF tests compare against it)"
-        )
-    return found
 
 
 @pytest.fixture(scope="session")

@@ -174,6 +174,9 @@ class ScoringConfig(_Section):
     )
     tiers: Annotated[tuple[Tier, ...], Field(min_length=1)] = Field(default_factory=_default_tiers)
     xmp: dict[str, XmpMark] = Field(default_factory=_default_xmp)
+    # What a burst's frames other than its keeper write instead of their tier's mark
+    # (e.g. rating 1, label Yellow: a second look in Lightroom); None: their tier's mark.
+    xmp_burst_others: XmpMark | None = None
     vision: VisionConfig = VisionConfig()
 
     @field_validator("version")
@@ -243,6 +246,8 @@ class ScoringConfig(_Section):
             "tiers": [[t.name, t.min] for t in self.tiers],
             "xmp": {k: v.model_dump() for k, v in sorted(self.xmp.items())},
         }
+        if self.xmp_burst_others is not None:  # absent: the fingerprints of older configs
+            content["xmp_burst_others"] = self.xmp_burst_others.model_dump()
         blob = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 

@@ -56,6 +56,10 @@ def tiers_for(
     return result
 
 
-def xmp_for(tier: str, config: ScoringConfig | None = None) -> XmpMark:
-    """The XMP rating and label a tier writes (DESIGN §10)."""
-    return (config or default_config()).xmp[tier]
+def xmp_for(tier: str, config: ScoringConfig | None = None, *, outranked: bool = False) -> XmpMark:
+    """The XMP rating and label a photo of this tier writes (DESIGN §10); ``outranked``:
+    it is a burst frame other than the keeper (``xmp_burst_others`` when set)."""
+    cfg = config or default_config()
+    if outranked and cfg.xmp_burst_others is not None:
+        return cfg.xmp_burst_others
+    return cfg.xmp[tier]

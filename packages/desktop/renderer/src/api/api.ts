@@ -17,6 +17,8 @@ import type {
   RankPreview,
   ScoringWeights,
   Settings,
+  XmpRequest,
+  XmpResult,
 } from "./types";
 
 /** Server-sent events the UI listens to (GET /api/events). */
@@ -43,6 +45,8 @@ export interface Api {
   resetConfig(): Promise<ConfigDoc>;
   /** Rank the library with a draft config, without saving it (live sliders). */
   previewConfig(config: ScoringWeights, limit: number, signal?: AbortSignal): Promise<RankPreview>;
+  /** Write every scored photo's rating and label to XMP sidecars (photos are untouched). */
+  writeXmp(request: XmpRequest): Promise<XmpResult>;
   dashboard(): Promise<Dashboard>;
   settings(): Promise<Settings>;
   account(): Promise<AccountStatus>;

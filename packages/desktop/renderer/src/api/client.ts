@@ -56,6 +56,7 @@ export function createHttpApi(baseUrl = ""): Api {
     jobs: () => unwrap(client.GET("/api/jobs")),
     startJob: (analyzer, folderId) =>
       unwrap(client.POST("/api/jobs", { body: folderId === undefined ? { analyzer } : { analyzer, folder_id: folderId } })),
+    writeXmp: (body) => unwrap(client.POST("/api/xmp", { body })),
     cancelJob: (id) => unwrap(client.POST("/api/jobs/{job_id}/cancel", { params: { path: { job_id: id } } })),
     photos: (q, offset, limit, signal) =>
       unwrap(client.GET("/api/photos", { params: { query: toApiQuery(q, offset, limit) }, signal })),

@@ -300,6 +300,8 @@ export function createMockApi(opts: MockOptions = {}): Api {
     path: "/mock/config.yaml",
   });
 
+  const xmpWritten = new Set<string>();
+
   return {
     async health() {
       await wait();
@@ -467,6 +469,22 @@ export function createMockApi(opts: MockOptions = {}): Api {
       await wait();
       signedIn();
       return { items: ledger.slice(offset, offset + limit), total: ledger.length, offset, limit, debt: 0 };
+    },
+    async writeXmp(request) {
+      await wait();
+      const folder = request.folder_id ?? null;
+      if (folder !== null && !libraries.some((l) => l.id === folder)) {
+        throw new ApiError("not_found", `library folder ${folder} does not exist`, 404);
+      }
+      const count = photos.filter((p) => p.scored && (folder === null || p.folder === folder)).length;
+      const naming = request.naming ?? "adobe";
+      const dryRun = request.dry_run ?? false;
+      const first = !xmpWritten.has(naming);
+      if (!dryRun) xmpWritten.add(naming);
+      return {
+        dry_run: dryRun, naming, created: first ? count : 0, updated: 0, unchanged: first ? 0 : count,
+        failed: 0, kept: 0, failures: [],
+      };
     },
     async insights() {
       await wait();

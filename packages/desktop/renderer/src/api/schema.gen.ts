@@ -529,6 +529,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/xmp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write Xmp
+         * @description Write every scored photo's rating and label (active config) to XMP sidecars.
+         *
+         *     Existing sidecars keep everything else they hold; a rating or label set by hand stays
+         *     unless ``overwrite``. One file that cannot be written never stops the others.
+         */
+        post: operations["xmp-write_xmp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1821,6 +1844,71 @@ export interface components {
             /** Undated */
             undated: number;
         };
+        /** XmpFailure */
+        XmpFailure: {
+            /** Error */
+            error: string;
+            /** Photo */
+            photo: string;
+        };
+        /** XmpIn */
+        XmpIn: {
+            /**
+             * Dry Run
+             * @description Say what would change; write nothing.
+             * @default false
+             */
+            dry_run: boolean;
+            /**
+             * Folder Id
+             * @description A library folder; default: every library folder.
+             */
+            folder_id?: number | null;
+            /**
+             * Naming
+             * @description adobe: IMG_0001.xmp (Lightroom, Capture One, Bridge); darktable: IMG_0001.CR3.xmp (darktable, digiKam).
+             * @default adobe
+             * @enum {string}
+             */
+            naming: "adobe" | "darktable";
+            /**
+             * Overwrite
+             * @description Replace ratings and labels set by hand too.
+             * @default false
+             */
+            overwrite: boolean;
+        };
+        /**
+         * XmpOut
+         * @description What writing the sidecars did; photos are never modified.
+         */
+        XmpOut: {
+            /** Created */
+            created: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Failed */
+            failed: number;
+            /**
+             * Failures
+             * @description The first 100 failures, each with why.
+             */
+            failures: components["schemas"]["XmpFailure"][];
+            /**
+             * Kept
+             * @description Sidecars whose hand-set rating or label was left alone.
+             */
+            kept: number;
+            /**
+             * Naming
+             * @enum {string}
+             */
+            naming: "adobe" | "darktable";
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -3024,6 +3112,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "xmp-write_xmp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["XmpIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XmpOut"];
                 };
             };
             /** @description A refused request (the one error shape). */

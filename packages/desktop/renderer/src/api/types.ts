@@ -40,6 +40,9 @@ export type StyleDimension = S["StyleDimension"];
 export type Confidence = Insights["confidence"];
 export type Advice = S["IndividualAdvice"];
 export type Analyzer = S["StartJob"]["analyzer"];
+export type XmpRequest = S["XmpIn"];
+export type XmpResult = S["XmpOut"];
+export type XmpNaming = NonNullable<XmpRequest["naming"]>;
 export type SortKey = NonNullable<ApiPhotoQuery["sort"]>;
 export type SortOrder = "asc" | "desc";
 

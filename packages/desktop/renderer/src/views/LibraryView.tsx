@@ -5,6 +5,7 @@ import type { Analyzer, Job, Library, PhotoQuery, PhotoSummary, SortKey } from "
 import { ATTRIBUTE_LABEL, defaultOrder } from "../api/types";
 import { JobProgress } from "../components/JobProgress";
 import { PhotoGrid, useListVersion } from "../components/PhotoGrid";
+import { XmpExport } from "../components/XmpExport";
 import { formatNumber } from "../lib/format";
 import { PhotoList } from "../lib/photoList";
 import { TIERS, tierColor } from "../lib/tiers";
@@ -266,6 +267,7 @@ function LibraryBar({ running, onJob, onChanged, version }: { running: boolean; 
           {running ? "Scoring…" : "Score"}
         </button>
       </div>
+      <XmpExport disabled={running || libraries?.length === 0} />
     </div>
   );
 }

@@ -129,3 +129,36 @@ class CheckoutOut(BaseModel):
     session_id: str
     plan: CreditPlan
     opened: bool = Field(description="The sidecar opened it in the system browser.")
+
+
+class XmpIn(BaseModel):
+    folder_id: int | None = Field(
+        default=None, description="A library folder; default: every library folder."
+    )
+    naming: Literal["adobe", "darktable"] = Field(
+        default="adobe",
+        description="adobe: IMG_0001.xmp (Lightroom, Capture One, Bridge); "
+        "darktable: IMG_0001.CR3.xmp (darktable, digiKam).",
+    )
+    overwrite: bool = Field(
+        default=False, description="Replace ratings and labels set by hand too."
+    )
+    dry_run: bool = Field(default=False, description="Say what would change; write nothing.")
+
+
+class XmpFailure(BaseModel):
+    photo: str
+    error: str
+
+
+class XmpOut(BaseModel):
+    """What writing the sidecars did; photos are never modified."""
+
+    dry_run: bool
+    naming: Literal["adobe", "darktable"]
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    kept: int = Field(description="Sidecars whose hand-set rating or label was left alone.")
+    failures: list[XmpFailure] = Field(description="The first 100 failures, each with why.")

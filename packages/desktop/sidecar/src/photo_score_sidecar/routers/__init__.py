@@ -17,6 +17,7 @@ from photo_score_sidecar.routers import (
     libraries,
     photos,
     settings,
+    xmp,
 )
 
 api_router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
@@ -32,5 +33,6 @@ for module in (
     settings,
     account,
     insights,
+    xmp,
 ):
     api_router.include_router(module.router)

@@ -1,0 +1,116 @@
+"""``photo-score xmp``: write each scored photo's rating and label into an XMP sidecar."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from photo_score.cli.options import ConfigOption
+from photo_score.pipeline import cached_entries
+from photo_score.report import rank_entries
+from photo_score.scoring import load_config
+from photo_score.settings import get_settings
+from photo_score.storage.cache import Cache
+from photo_score.xmp import SidecarReport, write_sidecars
+
+EXIT_PARTIAL = 1
+
+
+class NamingOption(StrEnum):
+    adobe = "adobe"
+    darktable = "darktable"
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def xmp(
+    paths: Annotated[list[Path], typer.Argument(help="Folders or photos already scored.")],
+    config: ConfigOption = None,
+    naming: Annotated[
+        NamingOption,
+        typer.Option(
+            "--naming",
+            help="adobe: IMG_0001.xmp (Lightroom, Capture One, Bridge); "
+            "darktable: IMG_0001.CR3.xmp (darktable, digiKam).",
+        ),
+    ] = NamingOption.adobe,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace ratings and labels you set by hand too."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would change; write nothing.")
+    ] = False,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReportFormat.table,
+) -> int:
+    """Write ratings and colour labels to XMP sidecars beside the photos.
+
+    Uses the cache only (score first). Photos are never modified; existing sidecars
+    keep everything else they hold, and ratings or labels you changed by hand stay.
+    """
+    cfg = load_config(config)
+    settings = get_settings()
+    with Cache(settings.cache_path) as cache:
+        entries, failures = cached_entries([str(p) for p in paths], cache=cache)
+        ranking = rank_entries(entries, cache=cache, config=cfg)
+        report = write_sidecars(
+            ranking.marks(), naming=naming.value, overwrite=overwrite, dry_run=dry_run
+        )
+    skipped = [(f.path, f.error) for f in failures] + [(e.path, e.error) for e in ranking.errors]
+    if fmt is ReportFormat.json:
+        typer.echo(json.dumps(_as_json(report, skipped, dry_run), ensure_ascii=True, indent=1))
+    else:
+        _print(report, skipped, dry_run)
+    return EXIT_PARTIAL if report.failures or skipped else 0
+
+
+def _as_json(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: bool) -> object:
+    return {
+        "sidecars": [
+            {
+                "photo": o.photo,
+                "sidecar": o.sidecar,
+                "status": o.status,
+                "rating": o.rating,
+                "label": o.label,
+                "kept": list(o.kept),
+                "error": o.error,
+            }
+            for o in report.outcomes
+        ],
+        "skipped": [{"path": p, "error": e} for p, e in skipped],
+        "summary": {
+            "dry_run": dry_run,
+            "created": report.count("created"),
+            "updated": report.count("updated"),
+            "unchanged": report.count("unchanged"),
+            "failed": report.count("failed"),
+            "kept": report.kept,
+            "skipped": len(skipped),
+        },
+    }
+
+
+def _print(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: bool) -> None:
+    verb = "would write" if dry_run else "wrote"
+    created, updated = report.count("created"), report.count("updated")
+    line = (
+        f"{verb} {created + updated} sidecars ({created} new, {updated} updated); "
+        f"{report.count('unchanged')} already up to date"
+    )
+    if report.kept:
+        line += f"; kept your own rating or label in {report.kept}"
+    typer.echo(line)
+    for o in report.failures:
+        typer.echo(f"  failed  {o.photo}: {o.error}", err=True)
+    for path, error in skipped:
+        typer.echo(f"  skipped {path}: {error}", err=True)

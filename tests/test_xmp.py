@@ -1,0 +1,243 @@
+"""XMP sidecars: marks merged into what other apps wrote, hand-set marks kept, files safe."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from photo_score.errors import UsageError
+from photo_score.xmp import (
+    Mark,
+    read_sidecar,
+    sidecar_path,
+    write_sidecar,
+    write_sidecars,
+)
+
+STRONG = Mark(rating=4, label=None, score=74.06, tier="Strong")
+EXCELLENT = Mark(rating=5, label="Green", score=88.3, tier="Excellent")
+FLAWED = Mark(rating=1, label="Red", score=12.0, tier="Flawed")
+
+# What Lightroom writes beside a raw file: one description per schema, properties as
+# child elements, a packet wrapper, develop settings photo-score must not lose.
+LIGHTROOM = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0-c000">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:acme="http://example.com/acme/1.0/"
+   xmp:CreatorTool="Adobe Photoshop Lightroom Classic 13.2"
+   crs:Exposure2012="+0.50"
+   acme:Flag="kept">
+   <!-- a comment another app left -->
+   <dc:subject>
+    <rdf:Bag>
+     <rdf:li>beach</rdf:li>
+     <rdf:li>family</rdf:li>
+    </rdf:Bag>
+   </dc:subject>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>
+"""
+
+
+def _write_one(tmp_path: Path, mark: Mark, *, overwrite: bool = False) -> Any:
+    photo = tmp_path / "IMG_0001.CR3"
+    return write_sidecar(str(photo), mark, target=tmp_path / "IMG_0001.xmp", overwrite=overwrite)
+
+
+def _exiftool_read(exiftool: str, path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [exiftool, "-json", "-G1", "-XMP:all", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)[0]
+    return result
+
+
+def test_sidecar_names() -> None:
+    assert sidecar_path("/p/IMG_0001.CR3", "adobe") == Path("/p/IMG_0001.xmp")
+    assert sidecar_path("/p/IMG_0001.CR3", "darktable") == Path("/p/IMG_0001.CR3.xmp")
+    assert sidecar_path("/p/a.b.jpg", "adobe") == Path("/p/a.b.xmp")
+    with pytest.raises(UsageError, match="unknown sidecar naming"):
+        sidecar_path("/p/x.jpg", "lightroom")  # type: ignore[arg-type]
+
+
+def test_a_new_sidecar_is_read_by_exiftool(tmp_path: Path, exiftool: str) -> None:
+    outcome = _write_one(tmp_path, EXCELLENT)
+    assert (outcome.status, outcome.rating, outcome.label) == ("created", 5, "Green")
+    tags = _exiftool_read(exiftool, tmp_path / "IMG_0001.xmp")
+    assert tags["XMP-xmp:Rating"] == 5
+    assert tags["XMP-xmp:Label"] == "Green"
+    assert tags["XMP-photoscore:Score"] == 88.3
+    assert tags["XMP-photoscore:Tier"] == "Excellent"
+    assert read_sidecar(tmp_path / "IMG_0001.xmp") == (5, "Green")
+
+
+def test_running_again_leaves_the_file_alone(tmp_path: Path) -> None:
+    _write_one(tmp_path, STRONG)
+    sidecar = tmp_path / "IMG_0001.xmp"
+    os.utime(sidecar, ns=(1_000_000_000, 1_000_000_000))
+    assert _write_one(tmp_path, STRONG).status == "unchanged"
+    assert sidecar.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_merging_keeps_everything_another_app_wrote(tmp_path: Path, exiftool: str) -> None:
+    sidecar = tmp_path / "IMG_0001.xmp"
+    sidecar.write_text(LIGHTROOM, encoding="utf-8")
+    before = _exiftool_read(exiftool, sidecar)
+    outcome = _write_one(tmp_path, STRONG)
+    assert (outcome.status, outcome.rating, outcome.kept) == ("updated", 4, ())
+    after = _exiftool_read(exiftool, sidecar)
+    assert after["XMP-xmp:Rating"] == 4
+    for key, value in before.items():
+        if key not in ("SourceFile", "ExifTool:ExifToolVersion", "System:FileModifyDate"):
+            assert after.get(key) == value, key
+    text = sidecar.read_text(encoding="utf-8")
+    # Prefixes other apps chose, their comment and the packet wrapper survive.
+    assert 'crs:Exposure2012="+0.50"' in text
+    assert 'acme:Flag="kept"' in text
+    assert "<!-- a comment another app left -->" in text
+    assert text.startswith("<?xpacket begin=")
+    assert text.rstrip().endswith('<?xpacket end="w"?>')
+
+
+def test_child_element_properties_are_updated_in_place(tmp_path: Path) -> None:
+    sidecar = tmp_path / "IMG_0001.xmp"
+    sidecar.write_text(
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        "<xmp:Rating>0</xmp:Rating></rdf:Description></rdf:RDF></x:xmpmeta>",
+        encoding="utf-8",
+    )
+    assert _write_one(tmp_path, STRONG).rating == 4  # 0 means unrated: free to fill
+    text = sidecar.read_text(encoding="utf-8")
+    assert "<xmp:Rating>4</xmp:Rating>" in text
+    assert text.count("Rating>") == 2  # one element, opened and closed: not duplicated
+
+
+def test_a_hand_set_rating_and_label_win(tmp_path: Path) -> None:
+    sidecar = tmp_path / "IMG_0001.xmp"
+    sidecar.write_text(LIGHTROOM.replace('crs:Exposure2012="+0.50"', 'xmp:Rating="2"'), "utf-8")
+    outcome = _write_one(tmp_path, EXCELLENT)
+    assert (outcome.rating, outcome.label, outcome.kept) == (2, "Green", ("rating",))
+    assert read_sidecar(sidecar) == (2, "Green")
+    # Asked to, photo-score replaces it; from then on the rating is its own again.
+    assert _write_one(tmp_path, EXCELLENT, overwrite=True).rating == 5
+    assert _write_one(tmp_path, STRONG).rating == 4
+
+
+def test_a_rating_changed_since_photo_score_wrote_it_is_kept(tmp_path: Path) -> None:
+    _write_one(tmp_path, FLAWED)
+    sidecar = tmp_path / "IMG_0001.xmp"
+    edited = sidecar.read_text("utf-8").replace('xmp:Rating="1"', 'xmp:Rating="3"')
+    sidecar.write_text(edited.replace('xmp:Label="Red"', 'xmp:Label="Blue"'), "utf-8")
+    outcome = _write_one(tmp_path, STRONG)
+    assert outcome.kept == ("rating", "label")
+    assert read_sidecar(sidecar) == (3, "Blue")
+
+
+def test_photo_scores_own_label_goes_when_the_tier_has_none(tmp_path: Path) -> None:
+    _write_one(tmp_path, FLAWED)
+    assert read_sidecar(tmp_path / "IMG_0001.xmp") == (1, "Red")
+    outcome = _write_one(tmp_path, STRONG)
+    assert (outcome.status, outcome.kept) == ("updated", ())
+    assert read_sidecar(tmp_path / "IMG_0001.xmp") == (4, None)
+
+
+def test_a_burst_frame_says_whether_it_is_the_keeper(tmp_path: Path, exiftool: str) -> None:
+    mark = Mark(rating=1, label="Yellow", score=61.0, tier="Competent", keeper=False)
+    _write_one(tmp_path, mark)
+    assert _exiftool_read(exiftool, tmp_path / "IMG_0001.xmp")["XMP-photoscore:Keeper"] is False
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\xff\xd8\xff\xe0 not xml", "not valid XML"),
+        (b"<html><body>hi</body></html>", "not XMP"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+            b'<x:xmpmeta xmlns:x="adobe:ns:meta/">&a;</x:xmpmeta>',
+            "declares a DTD",
+        ),
+    ],
+)
+def test_a_sidecar_that_cannot_be_merged_is_left_untouched(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    sidecar = tmp_path / "IMG_0001.xmp"
+    sidecar.write_bytes(content)
+    outcome = _write_one(tmp_path, STRONG)
+    assert outcome.status == "failed"
+    assert reason in outcome.error
+    assert sidecar.read_bytes() == content
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
+    (tmp_path / "b.xmp").mkdir()  # a folder where b's sidecar would go
+    photos = [str(tmp_path / n) for n in ("a.jpg", "b.jpg", "c.jpg")]
+    report = write_sidecars([(p, STRONG) for p in photos], naming="adobe")
+    assert [o.status for o in report.outcomes] == ["created", "failed", "created"]
+    assert "folder" in (report.failures[0].error or "")
+    assert read_sidecar(tmp_path / "c.xmp") == (4, None)
+
+
+def test_a_place_that_cannot_take_a_sidecar_fails_with_the_reason(tmp_path: Path) -> None:
+    card = tmp_path / "card"
+    card.write_text("a file where the photo's folder should be")
+    report = write_sidecars([(str(card / "IMG_0001.JPG"), STRONG)], naming="adobe")
+    assert report.outcomes[0].status == "failed"
+    assert report.outcomes[0].error == "IMG_0001.xmp: Not a directory"
+
+
+def test_an_empty_sidecar_left_by_a_crash_is_written_afresh(tmp_path: Path) -> None:
+    (tmp_path / "IMG_0001.xmp").write_bytes(b"")
+    assert _write_one(tmp_path, STRONG).status == "created"
+    assert read_sidecar(tmp_path / "IMG_0001.xmp") == (4, None)
+
+
+def test_photos_that_would_share_a_sidecar_are_refused_not_overwritten(tmp_path: Path) -> None:
+    raw, jpeg = str(tmp_path / "IMG_1.CR2"), str(tmp_path / "IMG_1.JPG")
+    report = write_sidecars([(raw, EXCELLENT), (jpeg, FLAWED)], naming="adobe")
+    assert [o.status for o in report.outcomes] == ["failed", "failed"]
+    assert "IMG_1.JPG would share the sidecar IMG_1.xmp" in (report.outcomes[0].error or "")
+    assert not (tmp_path / "IMG_1.xmp").exists()
+    report = write_sidecars([(raw, EXCELLENT), (jpeg, FLAWED)], naming="darktable")
+    assert [o.status for o in report.outcomes] == ["created", "created"]
+    assert read_sidecar(tmp_path / "IMG_1.CR2.xmp") == (5, "Green")
+    assert read_sidecar(tmp_path / "IMG_1.JPG.xmp") == (1, "Red")
+
+
+def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:
+    sidecar = tmp_path / "IMG_0001.xmp"
+    sidecar.write_text(LIGHTROOM, encoding="utf-8")
+    report = write_sidecars(
+        [(str(tmp_path / "IMG_0001.CR3"), STRONG), (str(tmp_path / "new.jpg"), STRONG)],
+        naming="adobe",
+        dry_run=True,
+    )
+    assert [o.status for o in report.outcomes] == ["updated", "created"]
+    assert sidecar.read_text(encoding="utf-8") == LIGHTROOM
+    assert not (tmp_path / "new.xmp").exists()
+
+
+def test_an_existing_sidecar_keeps_its_permissions(tmp_path: Path) -> None:
+    sidecar = tmp_path / "IMG_0001.xmp"
+    sidecar.write_text(LIGHTROOM, encoding="utf-8")
+    sidecar.chmod(0o640)
+    _write_one(tmp_path, STRONG)
+    assert sidecar.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["IMG_0001.xmp"]  # no temp file left
