@@ -13,6 +13,7 @@ import pytest
 from photo_score.errors import UsageError
 from photo_score.xmp import (
     Mark,
+    hand_rating,
     read_sidecar,
     sidecar_path,
     write_sidecar,
@@ -241,3 +242,43 @@ def test_an_existing_sidecar_keeps_its_permissions(tmp_path: Path) -> None:
     _write_one(tmp_path, STRONG)
     assert sidecar.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["IMG_0001.xmp"]  # no temp file left
+
+
+def test_the_photographers_own_rating_is_found_and_photo_scores_is_not(
+    tmp_path: Path, exiftool: str
+) -> None:
+    from PIL import Image
+
+    def photo(name: str) -> str:
+        path = tmp_path / name
+        Image.new("RGB", (32, 24), (90, 120, 60)).save(path)
+        return str(path)
+
+    # photo-score's own rating is not the photographer's…
+    ours = photo("ours.jpg")
+    write_sidecars([(ours, STRONG)], naming="adobe")
+    assert hand_rating(ours) is None
+    # …until they change it (in any app that writes XMP).
+    subprocess.run(
+        [exiftool, "-q", "-overwrite_original", "-XMP-xmp:Rating=2", str(tmp_path / "ours.xmp")],
+        check=True,
+    )
+    assert hand_rating(ours) == (2, "sidecar")
+    # A darktable sidecar, a rejected photo, a rating inside the JPEG, an unrated one.
+    dark = photo("dark.jpg")
+    (tmp_path / "dark.jpg.xmp").write_text(
+        LIGHTROOM.replace('crs:Exposure2012="+0.50"', 'xmp:Rating="-1"'), "utf-8"
+    )
+    assert hand_rating(dark) == (-1, "sidecar")
+    inside = photo("inside.jpg")
+    subprocess.run([exiftool, "-q", "-overwrite_original", "-XMP-xmp:Rating=5", inside], check=True)
+    assert hand_rating(inside) == (5, "embedded")
+    unrated = photo("unrated.jpg")
+    (tmp_path / "unrated.xmp").write_text(
+        LIGHTROOM.replace('crs:Exposure2012="+0.50"', 'xmp:Rating="0"'), "utf-8"
+    )
+    assert hand_rating(unrated) is None
+    # A broken sidecar hides nothing: the rating inside the file is still read.
+    (tmp_path / "inside.xmp").write_bytes(b"not xml at all")
+    assert hand_rating(inside) == (5, "embedded")
+    assert hand_rating(str(tmp_path / "missing.jpg")) is None

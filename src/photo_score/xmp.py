@@ -24,6 +24,7 @@ import os
 import re
 import tempfile
 import threading
+import warnings
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,12 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from PIL import Image
+
 from photo_score.errors import UsageError
 from photo_score.scoring import ScoringConfig, xmp_for
 
 Naming = Literal["adobe", "darktable"]
 NAMINGS: tuple[Naming, ...] = ("adobe", "darktable")
 Status = Literal["created", "updated", "unchanged", "failed"]
+RatingSource = Literal["sidecar", "embedded"]
 
 NS_X = "adobe:ns:meta/"
 NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -220,6 +224,48 @@ def write_sidecar(
     return SidecarOutcome(
         photo, str(target), status, rating=merged.rating, label=merged.label, kept=merged.kept
     )
+
+
+def hand_rating(photo: str) -> tuple[int, RatingSource] | None:
+    """The star rating the photographer gave a photo (−1 rejected, 1–5), if any.
+
+    From its sidecar (either naming) unless photo-score wrote that rating, else from the
+    XMP inside the file (Lightroom, Bridge and many cameras put it there for JPEG and
+    TIFF). 0 means unrated. A sidecar or file that cannot be read counts as no rating.
+    """
+    for naming in NAMINGS:
+        try:
+            existing = _read(sidecar_path(photo, naming))
+            if existing is None:
+                continue
+            descriptions = _descriptions(_parse(existing))
+        except (OSError, SidecarError):
+            continue
+        rating = _as_rating(_get(descriptions, NS_XMP, "Rating"))
+        ours = _as_rating(_get(descriptions, NS_PHOTOSCORE, "Rating"))
+        if rating is not None and rating != 0 and rating != ours:
+            return max(-1, min(5, rating)), "sidecar"
+    embedded = _embedded_rating(photo)
+    return None if embedded is None else (embedded, "embedded")
+
+
+def _embedded_rating(photo: str) -> int | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(photo) as im:  # reads the headers only
+                data = im.info.get("xmp")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not isinstance(data, bytes) or not data.strip():
+        return None
+    try:
+        rating = _as_rating(_get(_descriptions(_parse(data.strip(b"\x00 \n"))), NS_XMP, "Rating"))
+    except SidecarError:
+        return None
+    return None if rating is None or rating == 0 else max(-1, min(5, rating))
 
 
 def read_sidecar(target: str | os.PathLike[str]) -> tuple[int | None, str | None]:

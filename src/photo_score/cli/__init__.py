@@ -28,6 +28,7 @@ from photo_score.cli import (
     serve_cmd,
     show_cmd,
     sync_cmd,
+    taste_cmd,
     xmp_cmd,
 )
 from photo_score.errors import PhotoScoreError
@@ -43,6 +44,7 @@ app.command("score")(score_cmd.score)
 app.command("rescore")(rescore_cmd.rescore)
 app.command("show")(show_cmd.show)
 app.command("xmp")(xmp_cmd.xmp)
+app.command("taste")(taste_cmd.taste)
 app.command("insights")(insights_cmd.insights)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(cache_cmd.app, name="cache")
