@@ -346,16 +346,22 @@ class RankedCatalog:
             for r, i in zip(rows, ids, strict=True)
         ]
 
-    def marks(self, folder_id: int | None = None) -> list[tuple[str, Mark]]:
-        """The path and XMP mark of every scored photo (of one library folder), best
-        first."""
+    def scored_rows(self, folder_id: int | None = None) -> npt.NDArray[np.intp]:
+        """Rows of the scored photos (of one library folder), best first."""
         c = self.catalog
         rows = np.flatnonzero(~np.isnan(self.final))
         if folder_id is not None:
             if folder_id not in c.folder_ids:
                 raise NotFoundError(f"library folder {folder_id} does not exist")
             rows = rows[c.folder_index[rows] == c.folder_ids.index(folder_id)]
-        rows = rows[np.argsort(self.rank[rows], kind="stable")]
+        ordered: npt.NDArray[np.intp] = rows[np.argsort(self.rank[rows], kind="stable")]
+        return ordered
+
+    def marks(self, folder_id: int | None = None) -> list[tuple[str, Mark]]:
+        """The path and XMP mark of every scored photo (of one library folder), best
+        first."""
+        c = self.catalog
+        rows = self.scored_rows(folder_id)
         ids = [c.image_ids[r] for r in rows]
         places = self.bursts.places(ids) if self.bursts is not None else {}
         marks = []

@@ -50,6 +50,8 @@ def test_a_photographer_who_rates_by_sharpness_gets_sharpness_weighted_up(
     share = report["share"]["sharpness"]
     assert share["after"] > share["before"] + 0.2
     assert report["agreement"]["after"] > report["agreement"]["before"]
+    assert report["held_out"]["after"] > report["held_out"]["before"]
+    assert report["change"]["photos"] == 24
     assert report["improves"] is True
     config = load_config(fitted)
     assert config.name == "default-taste"

@@ -266,3 +266,27 @@ def test_ui_fallback_page_without_a_build(sidecar: Running) -> None:
     unknown = sidecar.client.get("/api/nope")
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "not_found"
+
+
+def test_learn_from_my_ratings_reports_and_saves_nothing(sidecar: Running, tmp_path: Path) -> None:
+    from tests.cli.test_taste import SIDECAR, _shoot
+
+    client = sidecar.client
+    folder = _shoot(tmp_path / "rated")
+    score_folder(sidecar, folder)
+    none = client.post("/api/config/taste", json={})
+    assert none.status_code == 400
+    assert "has a star rating of yours" in none.json()["error"]["message"]
+
+    photos = client.get("/api/photos", params={"limit": 100}).json()["items"]
+    sharpness = sorted(p["attributes"]["sharpness"] for p in photos)
+    for p in photos:  # five stars for the sharpest fifth … one for the softest
+        stars = 1 + sum(p["attributes"]["sharpness"] > sharpness[k] for k in (4, 9, 14, 19))
+        Path(p["path"]).with_suffix(".xmp").write_text(SIDECAR.format(rating=stars))
+    report = client.post("/api/config/taste", json={"folder_id": photos[0]["folder_id"]}).json()
+    assert (report["rated"], report["sources"]) == (24, {"sidecar": 24})
+    assert report["share"]["sharpness"]["after"] > report["share"]["sharpness"]["before"]
+    assert report["improves"] is True
+    assert report["config"]["name"] == "default-taste"
+    assert client.get("/api/config").json()["source"] == "default"  # nothing saved
+    assert client.post("/api/config/taste", json={"folder_id": 999}).status_code == 404

@@ -393,6 +393,53 @@ def test_bursts_badges_keepers_only_and_the_burst_strip(
         context.close()
 
 
+def test_learn_from_my_ratings_puts_fitted_weights_on_the_sliders(
+    served: dict[str, Any], browser: Any
+) -> None:
+    """Stars given by sharpness (as Lightroom would save them) teach the config editor to
+    weigh sharpness up; the fitted weights go on the sliders and are saved."""
+    from playwright.sync_api import expect
+
+    from tests.cli.test_taste import SIDECAR, _shoot
+
+    folder = _shoot(served["folder"].parent / "rated")
+    context, page, errors = open_app(browser, served)
+    try:
+        page.get_by_test_id("add-folder-input").fill(str(folder))
+        page.get_by_test_id("add-folder-submit").click()
+        page.get_by_test_id("score-button").click()
+        expect(page.get_by_test_id("job-progress")).to_have_attribute(
+            "data-state", "done", timeout=120_000
+        )
+        photos = _api(served, "/api/photos?limit=200")["items"]
+        mine = [p for p in photos if Path(p["path"]).parent == folder.resolve()]
+        cut = sorted(p["attributes"]["sharpness"] for p in mine)
+        for p in mine:
+            stars = 1 + sum(p["attributes"]["sharpness"] > cut[k] for k in (4, 9, 14, 19))
+            Path(p["path"]).with_suffix(".xmp").write_text(SIDECAR.format(rating=stars))
+
+        page.get_by_test_id("nav-config").click()
+        before = float(page.get_by_test_id("weight-slider-sharpness").input_value())
+        page.get_by_test_id("taste-learn").click()
+        expect(page.get_by_test_id("taste-sentence")).to_contain_text(
+            f"Learnt from {len(mine)} photos you rated ({len(mine)} from sidecars)."
+        )
+        expect(page.get_by_test_id("taste-verdict")).to_contain_text("follow your ratings better")
+        page.get_by_test_id("taste-apply").click()
+        expect(page.get_by_text("Unsaved changes")).to_be_visible()
+        after = float(page.get_by_test_id("weight-slider-sharpness").input_value())
+        assert after > before
+        page.get_by_test_id("config-save").click()
+        expect(
+            page.get_by_text("Saved. The library is ranked with the new weights.")
+        ).to_be_visible()
+        saved = _api(served, "/api/config")["parsed"]
+        assert saved["weights"]["technical"]["sharpness"] == pytest.approx(after, abs=0.01)
+        assert errors == []
+    finally:
+        context.close()
+
+
 # Let one aesthetic attribute decide the aesthetic half: reorders the generated shoot.
 SLIDERS = {"composition": 0, "subject_strength": 0, "visual_appeal": 1}
 

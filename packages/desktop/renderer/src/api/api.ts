@@ -17,6 +17,7 @@ import type {
   RankPreview,
   ScoringWeights,
   Settings,
+  TasteReport,
   XmpRequest,
   XmpResult,
 } from "./types";
@@ -47,6 +48,8 @@ export interface Api {
   previewConfig(config: ScoringWeights, limit: number, signal?: AbortSignal): Promise<RankPreview>;
   /** Write every scored photo's rating and label to XMP sidecars (photos are untouched). */
   writeXmp(request: XmpRequest): Promise<XmpResult>;
+  /** Fit the weights to the star ratings the photographer gave (XMP); saves nothing. */
+  learnTaste(folderId?: number): Promise<TasteReport>;
   dashboard(): Promise<Dashboard>;
   settings(): Promise<Settings>;
   account(): Promise<AccountStatus>;

@@ -73,6 +73,7 @@ export function createHttpApi(baseUrl = ""): Api {
           signal,
         }),
       ),
+    learnTaste: (folderId) => unwrap(client.POST("/api/config/taste", { body: folderId === undefined ? {} : { folder_id: folderId } })),
     dashboard: () => unwrap(client.GET("/api/dashboard")),
     settings: () => unwrap(client.GET("/api/settings")),
     account: () => unwrap(client.GET("/api/account")),

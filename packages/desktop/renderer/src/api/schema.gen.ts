@@ -174,6 +174,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/config/taste": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Learn Taste From Ratings
+         * @description Fit the active config's weights to the star ratings you gave (XMP); nothing is
+         *     saved: the UI shows the report and puts the fitted weights on the sliders.
+         */
+        post: operations["config-learn_taste_from_ratings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dashboard": {
         parameters: {
             query?: never;
@@ -625,6 +646,23 @@ export interface components {
             typical: number | null;
             /** Value */
             value: number;
+        };
+        /**
+         * Agreement
+         * @description Share of the pairs of photos rated differently that a config orders the
+         *     photographer's way (0–1); None when there were too few ratings to hold any out.
+         */
+        Agreement: {
+            /**
+             * After
+             * @description The fitted config.
+             */
+            after: number | null;
+            /**
+             * Before
+             * @description The current config.
+             */
+            before: number | null;
         };
         /**
          * AnalysisResult
@@ -1437,6 +1475,31 @@ export interface components {
             /** Width */
             width: number | null;
         };
+        /**
+         * RankingChange
+         * @description How the fitted weights move every scored photo, rated or not.
+         */
+        RankingChange: {
+            /** Photos */
+            photos: number;
+            /**
+             * Rank Correlation
+             * @description Spearman, current vs fitted ranking.
+             */
+            rank_correlation: number;
+            /** Tier Changes */
+            tier_changes: number;
+            /**
+             * Top
+             * @description The size of the top 10% (at least 1).
+             */
+            top: number;
+            /**
+             * Top Kept
+             * @description Photos of the current top that stay in it.
+             */
+            top_kept: number;
+        };
         /** Recommendation */
         Recommendation: {
             /** Based On */
@@ -1588,6 +1651,13 @@ export interface components {
             /** Workers */
             workers: number;
         };
+        /** Share */
+        Share: {
+            /** After */
+            after: number;
+            /** Before */
+            before: number;
+        };
         /** StartJob */
         StartJob: {
             /**
@@ -1687,6 +1757,55 @@ export interface components {
              * @enum {string}
              */
             state: "signed_out" | "syncing" | "idle" | "offline" | "error" | "stopped";
+        };
+        /** TasteIn */
+        TasteIn: {
+            /**
+             * Folder Id
+             * @description Learn from one library folder; default: the whole library.
+             */
+            folder_id?: number | null;
+        };
+        /** TasteReport */
+        TasteReport: {
+            /** @description On the ratings the fit was shown. */
+            agreement: components["schemas"]["Agreement"];
+            change: components["schemas"]["RankingChange"];
+            /**
+             * Config
+             * @description The fitted scoring config, as a mapping.
+             */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description On photos the fit never saw (nested cross-validation): what to expect on new photos. */
+            held_out: components["schemas"]["Agreement"];
+            /**
+             * Improves
+             * @description Fitted beats current on unseen photos by 2 points.
+             */
+            improves: boolean;
+            /** Pairs */
+            pairs: number;
+            /**
+             * Rated
+             * @description Photos with a rating of yours and all six attributes.
+             */
+            rated: number;
+            /**
+             * Share
+             * @description Each attribute's share of the score.
+             */
+            share: {
+                [key: string]: components["schemas"]["Share"];
+            };
+            /**
+             * Sources
+             * @description Where the ratings were read: sidecar, embedded.
+             */
+            sources: {
+                [key: string]: number;
+            };
         };
         /**
          * Thresholds
@@ -2293,6 +2412,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConfigPreviewOut"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "config-learn_taste_from_ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TasteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TasteReport"];
                 };
             };
             /** @description A refused request (the one error shape). */

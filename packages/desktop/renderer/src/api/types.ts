@@ -42,6 +42,7 @@ export type Advice = S["IndividualAdvice"];
 export type Analyzer = S["StartJob"]["analyzer"];
 export type XmpRequest = S["XmpIn"];
 export type XmpResult = S["XmpOut"];
+export type TasteReport = S["TasteReport"];
 export type XmpNaming = NonNullable<XmpRequest["naming"]>;
 export type SortKey = NonNullable<ApiPhotoQuery["sort"]>;
 export type SortOrder = "asc" | "desc";

@@ -3,6 +3,7 @@ import { useApi } from "../api/context";
 import { errorMessage } from "../api/errors";
 import type { PhotoSummary, RankPreview, ScoringWeights } from "../api/types";
 import { AESTHETIC, ATTRIBUTE_LABEL, TECHNICAL } from "../api/types";
+import { TastePanel } from "../components/TastePanel";
 import { TierBadge } from "../components/TierBadge";
 import { asWeights, effectiveShare, loadDraft, rankChanges, sameConfig, storeDraft, withCategory, withPenalty, withWeight } from "../lib/configDraft";
 import { formatRankDelta, latestDebounced, rankDelta } from "../lib/debounce";
@@ -186,6 +187,12 @@ export function ConfigView({ onSaved }: { onSaved: () => void }) {
             {saveError}
           </p>
         ) : null}
+        <TastePanel
+          onApply={(fitted) => {
+            setDraft({ ...draft, weights: fitted.weights, category_weights: fitted.category_weights });
+            setStatus("");
+          }}
+        />
       </div>
 
       <div>

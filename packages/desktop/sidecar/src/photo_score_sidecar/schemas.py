@@ -73,6 +73,12 @@ class ConfigPreviewOut(BaseModel):
     stats: LibraryStats
 
 
+class TasteIn(BaseModel):
+    folder_id: int | None = Field(
+        default=None, description="Learn from one library folder; default: the whole library."
+    )
+
+
 class Dashboard(BaseModel):
     stats: LibraryStats
     jobs: list[JobProgress]  # queued and running

@@ -5,10 +5,17 @@ from fastapi import APIRouter
 
 from photo_score.catalog import library_stats, query_photos
 from photo_score.errors import ConfigError
+from photo_score.ratings import TasteReport, learn_taste
 from photo_score.scoring import ScoringConfig, config_json_schema, parse_config
 from photo_score.user_config import ActiveConfig
 from photo_score_sidecar.deps import SidecarDep
-from photo_score_sidecar.schemas import ConfigIn, ConfigOut, ConfigPreviewIn, ConfigPreviewOut
+from photo_score_sidecar.schemas import (
+    ConfigIn,
+    ConfigOut,
+    ConfigPreviewIn,
+    ConfigPreviewOut,
+    TasteIn,
+)
 
 router = APIRouter(prefix="/config", tags=["config"])
 
@@ -65,3 +72,14 @@ def preview_config(body: ConfigPreviewIn, sidecar: SidecarDep) -> ConfigPreviewO
         page=query_photos(ranked, body.query),
         stats=library_stats(ranked),
     )
+
+
+@router.post("/taste")
+def learn_taste_from_ratings(body: TasteIn, sidecar: SidecarDep) -> TasteReport:
+    """Fit the active config's weights to the star ratings you gave (XMP); nothing is
+    saved: the UI shows the report and puts the fitted weights on the sliders."""
+    ranked = sidecar.ranked()
+    rows = ranked.scored_rows(body.folder_id)
+    paths = [ranked.catalog.paths[r] for r in rows]
+    report, _ = learn_taste(paths, ranked.catalog.values[rows], sidecar.config)
+    return report
