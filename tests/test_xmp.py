@@ -210,16 +210,27 @@ def test_an_empty_sidecar_left_by_a_crash_is_written_afresh(tmp_path: Path) -> N
     assert read_sidecar(tmp_path / "IMG_0001.xmp") == (4, None)
 
 
-def test_photos_that_would_share_a_sidecar_are_refused_not_overwritten(tmp_path: Path) -> None:
+def test_a_raw_and_its_jpeg_share_the_raw_files_sidecar(tmp_path: Path) -> None:
     raw, jpeg = str(tmp_path / "IMG_1.CR2"), str(tmp_path / "IMG_1.JPG")
-    report = write_sidecars([(raw, EXCELLENT), (jpeg, FLAWED)], naming="adobe")
-    assert [o.status for o in report.outcomes] == ["failed", "failed"]
-    assert "IMG_1.JPG would share the sidecar IMG_1.xmp" in (report.outcomes[0].error or "")
-    assert not (tmp_path / "IMG_1.xmp").exists()
+    report = write_sidecars([(jpeg, FLAWED), (raw, EXCELLENT)], naming="adobe")
+    assert [o.status for o in report.outcomes] == ["skipped", "created"]
+    assert report.outcomes[0].error == (
+        "shares IMG_1.xmp with the raw file IMG_1.CR2, whose mark it holds"
+    )
+    assert read_sidecar(tmp_path / "IMG_1.xmp") == (5, "Green")
     report = write_sidecars([(raw, EXCELLENT), (jpeg, FLAWED)], naming="darktable")
     assert [o.status for o in report.outcomes] == ["created", "created"]
     assert read_sidecar(tmp_path / "IMG_1.CR2.xmp") == (5, "Green")
     assert read_sidecar(tmp_path / "IMG_1.JPG.xmp") == (1, "Red")
+
+
+def test_photos_that_would_share_a_sidecar_are_refused_not_overwritten(tmp_path: Path) -> None:
+    for names in (("IMG_2.CR2", "IMG_2.DNG"), ("IMG_2.JPG", "IMG_2.HEIC")):
+        photos = [str(tmp_path / n) for n in names]
+        report = write_sidecars([(photos[0], EXCELLENT), (photos[1], FLAWED)], naming="adobe")
+        assert [o.status for o in report.outcomes] == ["failed", "failed"]
+        assert f"{names[1]} would share the sidecar IMG_2.xmp" in (report.outcomes[0].error or "")
+        assert not (tmp_path / "IMG_2.xmp").exists()
 
 
 def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:

@@ -35,11 +35,12 @@ from typing import Literal
 from PIL import Image
 
 from photo_score.errors import UsageError
+from photo_score.ingest.discover import RAW_EXTENSIONS
 from photo_score.scoring import ScoringConfig, xmp_for
 
 Naming = Literal["adobe", "darktable"]
 NAMINGS: tuple[Naming, ...] = ("adobe", "darktable")
-Status = Literal["created", "updated", "unchanged", "failed"]
+Status = Literal["created", "updated", "unchanged", "skipped", "failed"]
 RatingSource = Literal["sidecar", "embedded"]
 
 NS_X = "adobe:ns:meta/"
@@ -174,8 +175,10 @@ def write_sidecars(
 ) -> SidecarReport:
     """Write each photo's mark into its sidecar; one failure never stops the others.
 
-    Photos whose sidecars would be the same file (``IMG_1.CR2`` and ``IMG_1.JPG`` under
-    adobe naming) fail with a reason rather than overwrite each other's marks.
+    Photos whose sidecars would be the same file under adobe naming: a raw file and its
+    JPEG (or HEIC) twin share it as Lightroom does, the raw's mark written and the twin
+    skipped; any other clash (``IMG_1.CR2`` and ``IMG_1.DNG``) fails both, with the reason,
+    rather than let one overwrite the other's mark.
     ``dry_run`` reports what would change and writes nothing.
     """
     items = list(marks)
@@ -186,16 +189,23 @@ def write_sidecars(
     report = SidecarReport()
     for (photo, mark), target in zip(items, targets, strict=True):
         others = [p for p in sharing[target] if p != photo]
-        if others:
+        raws = [p for p in sharing[target] if Path(p).suffix.lower() in RAW_EXTENSIONS]
+        if others and len(raws) == 1 and raws[0] != photo:
+            # RAW+JPEG: Lightroom shows the pair as the raw file, whose sidecar this is.
+            why = (
+                f"shares {target.name} with the raw file {Path(raws[0]).name}, whose mark it holds"
+            )
+            report.outcomes.append(SidecarOutcome(photo, str(target), "skipped", error=why))
+        elif others and len(raws) != 1:
             error = (
                 f"{Path(others[0]).name} would share the sidecar {target.name}; "
                 "use darktable naming (IMG.CR3.xmp) to give each photo its own"
             )
             report.outcomes.append(SidecarOutcome(photo, str(target), "failed", error=error))
-            continue
-        report.outcomes.append(
-            write_sidecar(photo, mark, target=target, overwrite=overwrite, dry_run=dry_run)
-        )
+        else:
+            report.outcomes.append(
+                write_sidecar(photo, mark, target=target, overwrite=overwrite, dry_run=dry_run)
+            )
     return report
 
 

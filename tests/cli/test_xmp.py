@@ -73,7 +73,7 @@ def test_photos_not_scored_yet_are_named_and_the_rest_written(
     make_camera_jpeg(folder / "IMG_0999.jpg", size=(600, 400), seed=4)
     result = run_cli("xmp", str(folder))
     assert result.code == 1
-    assert f"skipped {folder / 'IMG_0999.jpg'}: not in the cache yet" in result.err
+    assert f"not scored {folder / 'IMG_0999.jpg'}: not in the cache yet" in result.err
     assert not (folder / "IMG_0999.xmp").exists()
     assert (folder / "IMG_0000.xmp").exists()
 

@@ -87,15 +87,16 @@ def _as_json(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: boo
             }
             for o in report.outcomes
         ],
-        "skipped": [{"path": p, "error": e} for p, e in skipped],
+        "not_scored": [{"path": p, "error": e} for p, e in skipped],
         "summary": {
             "dry_run": dry_run,
             "created": report.count("created"),
             "updated": report.count("updated"),
             "unchanged": report.count("unchanged"),
+            "skipped": report.count("skipped"),
             "failed": report.count("failed"),
             "kept": report.kept,
-            "skipped": len(skipped),
+            "not_scored": len(skipped),
         },
     }
 
@@ -109,8 +110,11 @@ def _print(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: bool)
     )
     if report.kept:
         line += f"; kept your own rating or label in {report.kept}"
+    twins = report.count("skipped")
+    if twins:
+        line += f"; {twins} JPEG twins of raw files share their sidecar"
     typer.echo(line)
     for o in report.failures:
         typer.echo(f"  failed  {o.photo}: {o.error}", err=True)
     for path, error in skipped:
-        typer.echo(f"  skipped {path}: {error}", err=True)
+        typer.echo(f"  not scored {path}: {error}", err=True)

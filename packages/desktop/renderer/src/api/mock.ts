@@ -511,7 +511,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
       if (!dryRun) xmpWritten.add(naming);
       return {
         dry_run: dryRun, naming, created: first ? count : 0, updated: 0, unchanged: first ? 0 : count,
-        failed: 0, kept: 0, failures: [],
+        skipped: 0, failed: 0, kept: 0, failures: [],
       };
     },
     async insights() {

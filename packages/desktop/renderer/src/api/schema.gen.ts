@@ -2023,6 +2023,11 @@ export interface components {
              * @enum {string}
              */
             naming: "adobe" | "darktable";
+            /**
+             * Skipped
+             * @description JPEG twins of raw files: the raw's sidecar is theirs.
+             */
+            skipped: number;
             /** Unchanged */
             unchanged: number;
             /** Updated */

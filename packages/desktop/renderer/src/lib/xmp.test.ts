@@ -3,7 +3,7 @@ import type { XmpResult } from "../api/types";
 import { xmpSentence } from "./xmp";
 
 const result = (over: Partial<XmpResult>): XmpResult => ({
-  dry_run: false, naming: "adobe", created: 0, updated: 0, unchanged: 0, failed: 0, kept: 0, failures: [], ...over,
+  dry_run: false, naming: "adobe", created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, kept: 0, failures: [], ...over,
 });
 
 describe("xmpSentence", () => {
@@ -12,6 +12,9 @@ describe("xmpSentence", () => {
       "Wrote 1,203 sidecars (1,200 new, 3 updated); 40 already up to date.",
     );
     expect(xmpSentence(result({ created: 1 }))).toBe("Wrote 1 sidecar (1 new, 0 updated).");
+    expect(xmpSentence(result({ created: 2, skipped: 2 }))).toBe(
+      "Wrote 2 sidecars (2 new, 0 updated). 2 JPEGs of raw+JPEG pairs share the raw file's sidecar.",
+    );
   });
 
   it("says what a dry run would do, what it kept and what failed", () => {

@@ -165,6 +165,7 @@ class XmpOut(BaseModel):
     created: int
     updated: int
     unchanged: int
+    skipped: int = Field(description="JPEG twins of raw files: the raw's sidecar is theirs.")
     failed: int
     kept: int = Field(description="Sidecars whose hand-set rating or label was left alone.")
     failures: list[XmpFailure] = Field(description="The first 100 failures, each with why.")

@@ -31,6 +31,7 @@ def write_xmp(body: XmpIn, sidecar: SidecarDep) -> XmpOut:
         created=report.count("created"),
         updated=report.count("updated"),
         unchanged=report.count("unchanged"),
+        skipped=report.count("skipped"),
         failed=report.count("failed"),
         kept=report.kept,
         failures=[
