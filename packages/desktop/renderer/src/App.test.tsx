@@ -189,6 +189,21 @@ describe("scoring config", () => {
     expect(save.mock.calls[0]![0].weights.aesthetic).toEqual({ composition: 0, subject_strength: 0, visual_appeal: 1 });
   });
 
+  it("badges burst frames in the preview, and fitted weights from ratings re-rank it", async () => {
+    const api = createMockApi({ photos: 300, latencyMs: 0, burstEvery: 4 });
+    setup(api, "?view=config");
+    await waitFor(() => expect(cards().length).toBe(24));
+    const badges = screen.getByTestId("rank-preview").querySelectorAll("[data-testid=burst-badge]");
+    expect(badges.length).toBeGreaterThan(0);
+    expect([...badges].some((b) => b.textContent?.startsWith("★ Keep"))).toBe(true);
+    const before = cards().map((c) => c.dataset.imageId);
+    fireEvent.click(screen.getByTestId("taste-learn"));
+    fireEvent.click(await screen.findByTestId("taste-apply"));
+    expect(screen.getByText("Unsaved changes")).toBeTruthy();
+    expect(Number((screen.getByTestId("weight-slider-visual_appeal") as HTMLInputElement).value)).toBeCloseTo(0.77, 2);
+    await waitFor(() => expect(cards().map((c) => c.dataset.imageId)).not.toEqual(before), { timeout: 2000 });
+  });
+
   it("shows a validation error from the API", async () => {
     const api = createMockApi({ photos: 30, latencyMs: 0 });
     setup(api, "?view=config");

@@ -3,6 +3,7 @@ import { useApi } from "../api/context";
 import { errorMessage } from "../api/errors";
 import type { PhotoSummary, RankPreview, ScoringWeights } from "../api/types";
 import { AESTHETIC, ATTRIBUTE_LABEL, TECHNICAL } from "../api/types";
+import { BurstBadge } from "../components/BurstBadge";
 import { TastePanel } from "../components/TastePanel";
 import { TierBadge } from "../components/TierBadge";
 import { asWeights, effectiveShare, loadDraft, rankChanges, sameConfig, storeDraft, withCategory, withPenalty, withWeight } from "../lib/configDraft";
@@ -231,6 +232,7 @@ export function ConfigView({ onSaved }: { onSaved: () => void }) {
                       >
                         <img className="thumb" src={api.thumbnailUrl(it.image_id)} alt="" loading="lazy" decoding="async" />
                         <span className="rank">#{rank}</span>
+                        {it.burst ? <BurstBadge place={it.burst} /> : null}
                         <div className="caption">
                           <span className="score">{formatScore(it.final_score)}</span>
                           <TierBadge tier={it.tier} score={it.final_score} />
