@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from photo_score.errors import NotFoundError, UsageError
 from photo_score.models import ATTRIBUTES, AnalysisResult, Critique, PhotoMetadata
-from photo_score.report import BurstIndex, BurstPlace, BurstRanking, ScoredPhoto
+from photo_score.report import BurstIndex, BurstPlace, BurstRanking, ScoredPhoto, burst_marks
 from photo_score.scoring import (
     Explanation,
     ScoreBreakdown,
@@ -39,7 +39,7 @@ from photo_score.scoring import (
 )
 from photo_score.scoring.bursts import camera_identity, capture_seconds
 from photo_score.storage.cache import Cache
-from photo_score.xmp import Mark, mark_for
+from photo_score.xmp import Mark
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -361,17 +361,11 @@ class RankedCatalog:
         """The path and XMP mark of every scored photo (of one library folder), best
         first."""
         c = self.catalog
-        rows = self.scored_rows(folder_id)
-        ids = [c.image_ids[r] for r in rows]
-        places = self.bursts.places(ids) if self.bursts is not None else {}
-        marks = []
-        for r, image_id in zip(rows.tolist(), ids, strict=True):
-            place = places.get(image_id)
-            keeper = None if place is None else place.keeper
-            marks.append(
-                (c.paths[r], mark_for(float(self.final[r]), self.tier[r], keeper, self.config))
-            )
-        return marks
+        photos = [
+            (c.paths[r], c.image_ids[r], float(self.final[r]), str(self.tier[r]))
+            for r in self.scored_rows(folder_id).tolist()
+        ]
+        return burst_marks(self.bursts, self.config, photos)
 
     def summary(self, row: int) -> PhotoSummary:
         c = self.catalog

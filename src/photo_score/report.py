@@ -308,14 +308,14 @@ class Ranking:
         explanations (writing 50,000 sidecars needs tiers and burst places only)."""
         for begin in range(0, self.scored, chunk):
             end = min(begin + chunk, self.scored)
-            part = self._ranked[begin:end]
-            places = self.bursts.places([entry.image_id for entry, _ in part])
-            for (entry, _), final, tier in zip(
-                part, self._finals[begin:end].tolist(), self._tiers[begin:end], strict=True
-            ):
-                place = places.get(entry.image_id)
-                keeper = None if place is None else place.keeper
-                yield entry.path, mark_for(final, tier, keeper, self._config)
+            part = zip(
+                self._ranked[begin:end],
+                self._finals[begin:end].tolist(),
+                self._tiers[begin:end],
+                strict=True,
+            )
+            photos = [(entry.path, entry.image_id, final, tier) for (entry, _), final, tier in part]
+            yield from burst_marks(self.bursts, self._config, photos)
 
     def _build(self, begin: int, end: int) -> list[ScoredPhoto]:
         part = self._ranked[begin:end]
@@ -352,6 +352,22 @@ class Ranking:
                 zip(part, explanations, numbers, strict=True), start=begin + 1
             )
         ]
+
+
+def burst_marks(
+    bursts: BurstRanking | None,
+    config: ScoringConfig,
+    photos: Sequence[tuple[str, str, float, str]],
+) -> list[tuple[str, Mark]]:
+    """The XMP mark of each (path, image id, final score, tier), burst places read in one
+    batch: a burst frame that is not its keeper may get ``xmp_burst_others``."""
+    places = bursts.places([image_id for _, image_id, _, _ in photos]) if bursts else {}
+    marks = []
+    for path, image_id, final, tier in photos:
+        place = places.get(image_id)
+        keeper = None if place is None else place.keeper
+        marks.append((path, mark_for(final, tier, keeper, config)))
+    return marks
 
 
 def rank_entries(

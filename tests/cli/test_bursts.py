@@ -10,46 +10,12 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from photo_score.ingest.decode import prepare_photo
+from tests.factories.bursts import moto_burst_folder, save_frame
 from tests.factories.cli import CliResult
-from tests.factories.photos import build_exif
 
 RunCli = Callable[..., CliResult]
-
-
-def _save(pixels: np.ndarray, path: Path, when: str, subsec: str) -> None:
-    fields = {"DateTimeOriginal": when, "SubSecTimeOriginal": subsec}
-    Image.fromarray(pixels).save(path, "JPEG", quality=95, exif=build_exif(fields))
-
-
-def _brighter(pixels: np.ndarray, ev: float) -> np.ndarray:
-    linear = (pixels.astype(np.float32) / 255.0) ** 2.2 * np.float32(2.0**ev)
-    out: np.ndarray = (np.clip(linear, 0.0, 1.0) ** (1 / 2.2) * 255.0 + 0.5).astype(np.uint8)
-    return out
-
-
-def _burst_folder(real_photos: Path, tmp_path: Path) -> Path:
-    """moto_ela is a dark edit. Four frames a fifth of a second apart: as shot, a copy the
-    meter pushed ¾ EV brighter, a shaken one and a grainy one; and another photo a
-    minute later, which belongs to no burst."""
-    shot = np.array(prepare_photo(str(real_photos / "moto_ela_original.jpg"), "x").preview)
-    folder = tmp_path / "burst"
-    folder.mkdir()
-    kernel = np.zeros((15, 15), np.float32)
-    kernel[7, :] = 1.0 / 15.0
-    rng = np.random.default_rng(3)
-    frames = {
-        "a_as_shot": shot,
-        "b_brighter": _brighter(shot, 0.75),
-        "c_shaken": cv2.filter2D(shot, -1, kernel),
-        "d_grainy": np.clip(shot + rng.normal(0, 12, shot.shape), 0, 255).astype(np.uint8),
-    }
-    for i, (name, pixels) in enumerate(frames.items()):
-        _save(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{200 * i:03d}")
-    _save(shot, folder / "e_later.jpg", "2024:06:01 18:31:05", "000")
-    return folder
 
 
 def _turn(pixels: np.ndarray, deg: float) -> np.ndarray:
@@ -68,7 +34,7 @@ def _by_name(photos: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def test_a_burst_keeps_the_frame_as_the_photographer_exposed_it(
     run_cli: RunCli, real_photos: Path, tmp_path: Path
 ) -> None:
-    folder = _burst_folder(real_photos, tmp_path)
+    folder = moto_burst_folder(real_photos, tmp_path)
     result = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
     assert result.code == 0, result.err
     photos = _by_name(result.json()["photos"])
@@ -93,7 +59,7 @@ def test_a_burst_keeps_the_frame_as_the_photographer_exposed_it(
 
 
 def test_csv_and_table_name_the_keeper(run_cli: RunCli, real_photos: Path, tmp_path: Path) -> None:
-    folder = _burst_folder(real_photos, tmp_path)
+    folder = moto_burst_folder(real_photos, tmp_path)
     out = tmp_path / "scores.csv"
     result = run_cli("score", str(folder), "--analyzer", "local", "--format", "csv", "-o", str(out))
     assert result.code == 0, result.err
@@ -125,7 +91,7 @@ def test_the_frame_turned_against_its_burst_is_not_kept(
         "d_level": _turn(np.roll(pen, (-3, 1), axis=(0, 1)), 0.0),
     }
     for i, (name, pixels) in enumerate(frames.items()):
-        _save(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{200 * i:03d}")
+        save_frame(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{200 * i:03d}")
     result = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
     assert result.code == 0, result.err
     photos = _by_name(result.json()["photos"])
@@ -172,7 +138,7 @@ def test_another_scene_shot_within_the_gap_is_not_in_the_burst(
         "d_storm": np.roll(storm, (2, 3), axis=(0, 1)),
     }
     for i, (name, pixels) in enumerate(frames.items()):
-        _save(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{250 * i:03d}")
+        save_frame(pixels, folder / f"{name}.jpg", "2024:06:01 18:30:05", f"{250 * i:03d}")
     result = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
     assert result.code == 0, result.err
     photos = _by_name(result.json()["photos"])

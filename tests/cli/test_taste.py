@@ -5,42 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageFilter
-
 from photo_score.scoring import load_config
 from tests.factories.cli import CliResult
-from tests.factories.photos import make_camera_jpeg
+from tests.factories.ratings import rate_by, soft_and_sharp_shoot, write_hand_rating
 
 RunCli = Callable[..., CliResult]
-
-SIDECAR = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
- xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""
- xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="{rating}"/></rdf:RDF></x:xmpmeta>"""
-
-
-def _shoot(folder: Path) -> Path:
-    """24 frames, a third of them soft to varying degrees: sharpness varies widely."""
-    folder.mkdir()
-    for i in range(24):
-        path = make_camera_jpeg(folder / f"IMG_{i:04d}.jpg", size=(480, 320), seed=i)
-        if i % 3 == 0:
-            with Image.open(path) as img:
-                img.filter(ImageFilter.GaussianBlur(1 + i / 6)).save(path, quality=90)
-    return folder
 
 
 def test_a_photographer_who_rates_by_sharpness_gets_sharpness_weighted_up(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    folder = _shoot(tmp_path / "shoot")
+    folder = soft_and_sharp_shoot(tmp_path / "shoot")
     scored = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
     assert scored.code == 0, scored.err
-    photos = scored.json()["photos"]
-    sharpness = np.array([p["attributes"]["sharpness"] for p in photos])
-    stars = np.digitize(sharpness, np.quantile(sharpness, [0.2, 0.4, 0.6, 0.8])) + 1
-    for photo, rating in zip(photos, stars.tolist(), strict=True):
-        Path(photo["path"]).with_suffix(".xmp").write_text(SIDECAR.format(rating=rating))
+    rate_by(scored.json()["photos"], "sharpness")
 
     fitted = tmp_path / "my-taste.yaml"
     result = run_cli("taste", str(folder), "--format", "json", "--output", str(fitted))
@@ -75,7 +53,7 @@ def test_without_ratings_it_says_what_to_do(run_cli: RunCli, folder: Path) -> No
     # photo-score's own sidecars are not the photographer's ratings.
     assert run_cli("xmp", str(folder)).code == 0
     assert "none of the 6 scored photos" in run_cli("taste", str(folder)).err
-    (folder / "IMG_0000.xmp").write_text(SIDECAR.format(rating=4))
+    write_hand_rating(folder / "IMG_0000.jpg", 4)
     few = run_cli("taste", str(folder))
     assert few.code == 2
     assert "1 rated photo with every attribute measured; rate at least 20" in few.err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from photo_score.scoring import default_config, xmp_for
 from photo_score.xmp import read_sidecar
-from tests.cli.test_bursts import _burst_folder
+from tests.factories.bursts import moto_burst_folder
 from tests.factories.cli import CliResult
 from tests.factories.photos import make_camera_jpeg
 
@@ -81,7 +81,7 @@ def test_photos_not_scored_yet_are_named_and_the_rest_written(
 def test_burst_frames_other_than_the_keeper_get_their_own_mark(
     run_cli: RunCli, real_photos: Path, tmp_path: Path
 ) -> None:
-    folder = _burst_folder(real_photos, tmp_path)
+    folder = moto_burst_folder(real_photos, tmp_path)
     photos = {Path(path).stem: p for path, p in _scored(run_cli, folder).items()}
     config = tmp_path / "culling.yaml"
     config.write_text("name: culling\nxmp_burst_others: {rating: 1, label: Yellow}\n", "utf-8")

@@ -11,6 +11,7 @@ from PIL import Image
 from photo_score.scoring import default_config
 from photo_score.xmp import read_sidecar
 from tests.desktop.conftest import Running, job_finished, read_events, score_folder
+from tests.factories.ratings import rate_by, soft_and_sharp_shoot
 
 ATTRS = (
     "composition",
@@ -269,20 +270,15 @@ def test_ui_fallback_page_without_a_build(sidecar: Running) -> None:
 
 
 def test_learn_from_my_ratings_reports_and_saves_nothing(sidecar: Running, tmp_path: Path) -> None:
-    from tests.cli.test_taste import SIDECAR, _shoot
-
     client = sidecar.client
-    folder = _shoot(tmp_path / "rated")
+    folder = soft_and_sharp_shoot(tmp_path / "rated")
     score_folder(sidecar, folder)
     none = client.post("/api/config/taste", json={})
     assert none.status_code == 400
     assert "has a star rating of yours" in none.json()["error"]["message"]
 
     photos = client.get("/api/photos", params={"limit": 100}).json()["items"]
-    sharpness = sorted(p["attributes"]["sharpness"] for p in photos)
-    for p in photos:  # five stars for the sharpest fifth … one for the softest
-        stars = 1 + sum(p["attributes"]["sharpness"] > sharpness[k] for k in (4, 9, 14, 19))
-        Path(p["path"]).with_suffix(".xmp").write_text(SIDECAR.format(rating=stars))
+    rate_by(photos, "sharpness")
     report = client.post("/api/config/taste", json={"folder_id": photos[0]["folder_id"]}).json()
     assert (report["rated"], report["sources"]) == (24, {"sidecar": 24})
     assert report["share"]["sharpness"]["after"] > report["share"]["sharpness"]["before"]

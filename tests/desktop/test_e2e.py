@@ -33,6 +33,7 @@ from tests.cloud import test_billing as billing
 from tests.cloud.helpers import CloudDb, InProcessServer, signup
 from tests.cloud.test_billing import deliver
 from tests.desktop.conftest import make_shoot
+from tests.factories.ratings import rate_by, soft_and_sharp_shoot
 from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.stripe_api import FakeStripe
 from tests.sync.devices import PASSWORD
@@ -400,9 +401,7 @@ def test_learn_from_my_ratings_puts_fitted_weights_on_the_sliders(
     weigh sharpness up; the fitted weights go on the sliders and are saved."""
     from playwright.sync_api import expect
 
-    from tests.cli.test_taste import SIDECAR, _shoot
-
-    folder = _shoot(served["folder"].parent / "rated")
+    folder = soft_and_sharp_shoot(served["folder"].parent / "rated")
     context, page, errors = open_app(browser, served)
     try:
         page.get_by_test_id("add-folder-input").fill(str(folder))
@@ -413,10 +412,7 @@ def test_learn_from_my_ratings_puts_fitted_weights_on_the_sliders(
         )
         photos = _api(served, "/api/photos?limit=200")["items"]
         mine = [p for p in photos if Path(p["path"]).parent == folder.resolve()]
-        cut = sorted(p["attributes"]["sharpness"] for p in mine)
-        for p in mine:
-            stars = 1 + sum(p["attributes"]["sharpness"] > cut[k] for k in (4, 9, 14, 19))
-            Path(p["path"]).with_suffix(".xmp").write_text(SIDECAR.format(rating=stars))
+        rate_by(mine, "sharpness")
 
         page.get_by_test_id("nav-config").click()
         before = float(page.get_by_test_id("weight-slider-sharpness").input_value())
