@@ -94,3 +94,25 @@ def test_burst_frames_other_than_the_keeper_get_their_own_mark(
         assert marks[name] == (1, "Yellow"), name
     alone = xmp_for(str(photos["e_later"]["tier"]), default_config())
     assert marks["e_later"] == (alone.rating, alone.label)  # not in a burst
+
+
+def test_score_and_rescore_can_write_the_sidecars_in_the_same_run(
+    run_cli: RunCli, folder: Path, tmp_path: Path
+) -> None:
+    result = run_cli("score", str(folder), "-a", "local", "-q", "-f", "json", "--xmp", "darktable")
+    assert result.code == 0, result.err
+    photos = result.json()["photos"]  # stdout stays the JSON contract; the line goes to stderr
+    assert f"photo-score: wrote {len(photos)} sidecars ({len(photos)} new, 0 updated)" in result.err
+    for p in photos:
+        mark = xmp_for(p["tier"], default_config())
+        assert read_sidecar(f"{p['path']}.xmp") == (mark.rating, mark.label)
+    harsh = tmp_path / "harsh.yaml"
+    harsh.write_text(
+        "name: harsh\ntiers: [{name: Top, min: 100}, {name: Flawed, min: 0}]\n"
+        "xmp: {Top: {rating: 5}, Flawed: {rating: -1, label: Red}}\n",
+        "utf-8",
+    )
+    again = run_cli("rescore", str(folder), "--config", str(harsh), "--xmp", "darktable")
+    assert again.code == 0, again.err
+    assert f"wrote {len(photos)} sidecars (0 new, {len(photos)} updated)" in again.err
+    assert {read_sidecar(f"{p['path']}.xmp") for p in photos} == {(-1, "Red")}

@@ -10,11 +10,13 @@ import typer
 
 from photo_score.cli.options import ConfigOption, FormatOption, LimitOption, OutputOption
 from photo_score.cli.output import OutputFormat, emit
+from photo_score.cli.xmp_cmd import XmpOption, print_failures, summary_line
 from photo_score.pipeline import cached_entries
 from photo_score.report import failures_to_errors, rank_entries, summarize
 from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
+from photo_score.xmp import write_sidecars
 
 EXIT_PARTIAL = 1
 
@@ -27,6 +29,7 @@ def rescore(
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     limit: LimitOption = 25,
+    xmp: XmpOption = None,
 ) -> int:
     """Re-score cached photos with a config, instantly, without analyzing anything."""
     started = time.perf_counter()
@@ -46,4 +49,8 @@ def rescore(
             elapsed_s=time.perf_counter() - started,
         )
         emit(ranking, errors, summary, fmt, output, limit)
-    return EXIT_PARTIAL if errors else 0
+        sidecars = write_sidecars(ranking.marks(), naming=xmp.value) if xmp else None
+    if sidecars is not None:
+        typer.echo(f"photo-score: {summary_line(sidecars)}", err=True)
+        print_failures(sidecars)
+    return EXIT_PARTIAL if errors or (sidecars and sidecars.failures) else 0

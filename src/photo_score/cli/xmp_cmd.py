@@ -25,6 +25,16 @@ class NamingOption(StrEnum):
     darktable = "darktable"
 
 
+XmpOption = Annotated[
+    NamingOption | None,
+    typer.Option(
+        "--xmp",
+        help="Also write ratings to XMP sidecars: adobe (IMG.xmp) or darktable (IMG.CR3.xmp); "
+        "see photo-score xmp.",
+    ),
+]
+
+
 class ReportFormat(StrEnum):
     table = "table"
     json = "json"
@@ -101,7 +111,8 @@ def _as_json(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: boo
     }
 
 
-def _print(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: bool) -> None:
+def summary_line(report: SidecarReport, *, dry_run: bool = False) -> str:
+    """One line for what a writing pass did (``score --xmp`` prints it too)."""
     verb = "would write" if dry_run else "wrote"
     created, updated = report.count("created"), report.count("updated")
     line = (
@@ -113,8 +124,16 @@ def _print(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: bool)
     twins = report.count("skipped")
     if twins:
         line += f"; {twins} JPEG twins of raw files share their sidecar"
-    typer.echo(line)
+    return line
+
+
+def print_failures(report: SidecarReport) -> None:
     for o in report.failures:
         typer.echo(f"  failed  {o.photo}: {o.error}", err=True)
+
+
+def _print(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: bool) -> None:
+    typer.echo(summary_line(report, dry_run=dry_run))
+    print_failures(report)
     for path, error in skipped:
         typer.echo(f"  not scored {path}: {error}", err=True)
