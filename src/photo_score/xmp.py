@@ -248,7 +248,7 @@ def hand_rating(photo: str) -> tuple[int, RatingSource] | None:
             existing = _read(sidecar_path(photo, naming))
             if existing is None:
                 continue
-            descriptions = _descriptions(_parse(existing))
+            descriptions = _descriptions(_parse(existing, for_writing=False))
         except (OSError, SidecarError):
             continue
         rating = _as_rating(_get(descriptions, NS_XMP, "Rating"))
@@ -272,7 +272,9 @@ def _embedded_rating(photo: str) -> int | None:
     if not isinstance(data, bytes) or not data.strip():
         return None
     try:
-        rating = _as_rating(_get(_descriptions(_parse(data.strip(b"\x00 \n"))), NS_XMP, "Rating"))
+        rating = _as_rating(
+            _get(_descriptions(_parse(data.strip(b"\x00 \n"), for_writing=False)), NS_XMP, "Rating")
+        )
     except SidecarError:
         return None
     return None if rating is None or rating == 0 else max(-1, min(5, rating))
@@ -283,7 +285,7 @@ def read_sidecar(target: str | os.PathLike[str]) -> tuple[int | None, str | None
     existing = _read(Path(target))
     if existing is None:
         return None, None
-    descriptions = _descriptions(_parse(existing))
+    descriptions = _descriptions(_parse(existing, for_writing=False))
     return _as_rating(_get(descriptions, NS_XMP, "Rating")), _get(descriptions, NS_XMP, "Label")
 
 
@@ -377,15 +379,17 @@ def _read(target: Path) -> bytes | None:
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
-def _parse(data: bytes) -> ET.Element:
-    """Parse a sidecar, keeping comments and processing instructions inside it."""
+def _parse(data: bytes, *, for_writing: bool = True) -> ET.Element:
+    """Parse a sidecar, keeping comments and processing instructions inside it; for
+    writing, also learn its namespace prefixes so they are written back as they were."""
     if _DTD.search(data):  # XMP has no DTDs; one here can only be an entity trick
         raise SidecarError("the existing sidecar declares a DTD; left untouched")
     parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True, insert_pis=True))
     try:
-        for _event, (prefix, uri) in ET.iterparse(io.BytesIO(data), events=("start-ns",)):
-            if prefix:
-                _register(prefix, uri)
+        if for_writing:
+            for _event, (prefix, uri) in ET.iterparse(io.BytesIO(data), events=("start-ns",)):
+                if prefix:
+                    _register(prefix, uri)
         parser.feed(data)
         root = parser.close()
     except ET.ParseError as exc:
