@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from photo_score.scoring import default_config, xmp_for
 from photo_score.xmp import read_sidecar
 from tests.factories.bursts import moto_burst_folder
@@ -116,3 +118,16 @@ def test_score_and_rescore_can_write_the_sidecars_in_the_same_run(
     assert again.code == 0, again.err
     assert f"wrote {len(photos)} sidecars (0 new, {len(photos)} updated)" in again.err
     assert {read_sidecar(f"{p['path']}.xmp") for p in photos} == {(-1, "Red")}
+
+
+def test_a_folder_scored_by_a_relative_path_is_found_by_its_absolute_one(
+    run_cli: RunCli, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(folder.parent)
+    assert run_cli("score", folder.name, "-a", "local", "-q").code == 0
+    result = run_cli("xmp", str(folder))
+    assert result.code == 0, result.err
+    assert result.out.startswith("wrote 6 sidecars (6 new, 0 updated)")
+    again = run_cli("rescore", folder.name, "--format", "json")
+    assert again.code == 0, again.err
+    assert {p["path"] for p in again.json()["photos"]} == {str(p) for p in folder.rglob("*.jpg")}

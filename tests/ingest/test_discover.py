@@ -134,3 +134,18 @@ def test_unsupported_file_named_directly_is_still_taken(tmp_path: Path) -> None:
     """A file the user names is theirs to ask for; decoding decides what it is."""
     path = touch(tmp_path / "scan.gif")
     assert [f.path for f in discover([str(path)])] == [str(path)]
+
+
+def test_paths_are_absolute_whichever_folder_the_command_runs_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "trip").mkdir()
+    (tmp_path / "trip" / "a.jpg").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(tmp_path / "trip")
+    monkeypatch.chdir(tmp_path)
+    assert [f.path for f in discover(["trip"])] == [str(tmp_path / "trip" / "a.jpg")]
+    assert [f.path for f in discover(["./trip/../trip/a.jpg"])] == [str(tmp_path / "trip/a.jpg")]
+    # A symlink is kept as named (the desktop resolves its own library folders).
+    assert [f.path for f in discover(["link"])] == [str(tmp_path / "link" / "a.jpg")]
+    with pytest.raises(UsageError, match=r"^tirp: no such file"):  # the name as typed
+        list(discover(["tirp"]))

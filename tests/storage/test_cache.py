@@ -72,6 +72,21 @@ def test_a_failing_migration_leaves_the_schema_untouched(tmp_path: Path) -> None
     )
 
 
+def test_relative_paths_of_older_caches_are_dropped_from_the_path_index(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "old.sqlite3", isolation_level=None)
+    migrate(conn, tuple(m for m in MIGRATIONS if m.version < 4))
+    paths = [b"/home/me/a.jpg", b"trip/b.jpg", b"./c.jpg", b"C:\\Photos\\d.jpg", b"C:/e.jpg"]
+    paths += [b"\\\\nas\\f.jpg", b"..\\g.jpg"]
+    for path in paths:
+        conn.execute("INSERT INTO files VALUES (?, 1, 1, 'id', 'now')", (path,))
+        conn.execute("INSERT INTO failures VALUES (?, 1, 1, 'broken', 'now')", (path,))
+    migrate(conn)
+    kept = [b"/home/me/a.jpg", b"C:\\Photos\\d.jpg", b"C:/e.jpg", b"\\\\nas\\f.jpg"]
+    for table in ("files", "failures"):
+        rows = [r[0] for r in conn.execute(f"SELECT path FROM {table} ORDER BY rowid")]
+        assert rows == kept, table
+
+
 def test_a_cache_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     Cache(path).close()

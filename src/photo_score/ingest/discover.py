@@ -54,16 +54,19 @@ def discover(
 ) -> Iterator[DiscoveredFile]:
     """Yield the supported photos under ``paths``, recursively.
 
-    Hidden files and directories are skipped while walking, but a file named directly is
-    always taken (the user asked for it). Unreadable directories are reported through
+    Paths are yielded absolute. Hidden files and directories are skipped while walking,
+    but a file named directly is always taken (the user asked for it). Unreadable directories are reported through
     ``on_error(path, reason)`` and skipped. A path that does not exist is a usage error,
     raised before anything is yielded so a typo never produces a partial run.
     """
     report = on_error or _ignore
-    roots = [os.fsdecode(os.fspath(p)) for p in paths]
-    for root in roots:
+    named = [os.fsdecode(os.fspath(p)) for p in paths]
+    for root in named:
         if not os.path.lexists(root):
             raise UsageError(f"{root}: no such file or directory")
+    # Absolute (symlinks kept as named), so the cache knows a photo by one path whichever
+    # folder the command was run from: `score trip` then `rescore ~/Pictures/trip` agree.
+    roots = [os.path.abspath(root) for root in named]
     seen_files: set[tuple[int, int]] = set()
     seen_dirs: set[tuple[int, int]] = set()
     for root in roots:

@@ -182,6 +182,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             SELECT DISTINCT NULL, image_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM results;
         """,
     ),
+    Migration(
+        4,
+        "absolute_paths",
+        """
+        -- Paths are stored absolute from now on (discover makes them so). A relative one
+        -- was relative to a working directory nobody recorded, so it cannot be converted:
+        -- it is dropped. Only the hashing shortcut is lost; results are keyed by content,
+        -- so the next run re-hashes the file and finds its analysis again. Absolute here
+        -- is POSIX "/…", or Windows "C:\…", "C:/…" and "\\server\…".
+        DELETE FROM files WHERE NOT (
+            substr(path, 1, 1) = X'2F'
+            OR substr(path, 2, 2) IN (X'3A5C', X'3A2F')
+            OR substr(path, 1, 2) = X'5C5C'
+        );
+        DELETE FROM failures WHERE NOT (
+            substr(path, 1, 1) = X'2F'
+            OR substr(path, 2, 2) IN (X'3A5C', X'3A2F')
+            OR substr(path, 1, 2) = X'5C5C'
+        );
+        """,
+    ),
 )
 
 
