@@ -115,9 +115,10 @@ def summary_line(report: SidecarReport, *, dry_run: bool = False) -> str:
     """One line for what a writing pass did (``score --xmp`` prints it too)."""
     verb = "would write" if dry_run else "wrote"
     created, updated = report.count("created"), report.count("updated")
+    written = created + updated
     line = (
-        f"{verb} {created + updated} sidecars ({created} new, {updated} updated); "
-        f"{report.count('unchanged')} already up to date"
+        f"{verb} {written} sidecar{'' if written == 1 else 's'} "
+        f"({created} new, {updated} updated); {report.count('unchanged')} already up to date"
     )
     if report.kept:
         line += f"; kept your own rating or label in {report.kept}"
