@@ -55,9 +55,10 @@ def discover(
     """Yield the supported photos under ``paths``, recursively.
 
     Paths are yielded absolute. Hidden files and directories are skipped while walking,
-    but a file named directly is always taken (the user asked for it). Unreadable directories are reported through
-    ``on_error(path, reason)`` and skipped. A path that does not exist is a usage error,
-    raised before anything is yielded so a typo never produces a partial run.
+    but a file named directly is always taken (the user asked for it). Unreadable
+    directories are reported through ``on_error(path, reason)`` and skipped. A path that
+    does not exist is a usage error, raised before anything is yielded so a typo never
+    produces a partial run.
     """
     report = on_error or _ignore
     named = [os.fsdecode(os.fspath(p)) for p in paths]

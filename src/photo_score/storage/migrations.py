@@ -190,7 +190,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- was relative to a working directory nobody recorded, so it cannot be converted:
         -- it is dropped. Only the hashing shortcut is lost; results are keyed by content,
         -- so the next run re-hashes the file and finds its analysis again. Absolute here
-        -- is POSIX "/…", or Windows "C:\…", "C:/…" and "\\server\…".
+        -- is POSIX "/…", or Windows "C:…" with either slash, and "//" or two backslashes
+        -- for a network share.
         DELETE FROM files WHERE NOT (
             substr(path, 1, 1) = X'2F'
             OR substr(path, 2, 2) IN (X'3A5C', X'3A2F')
