@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 from PIL import Image
 
 from photo_score.scoring import default_config
 from photo_score.xmp import read_sidecar
 from tests.desktop.conftest import Running, job_finished, read_events, score_folder
+from tests.factories.photos import make_camera_jpeg
 from tests.factories.ratings import rate_by, soft_and_sharp_shoot
 
 ATTRS = (
@@ -286,3 +291,54 @@ def test_learn_from_my_ratings_reports_and_saves_nothing(sidecar: Running, tmp_p
     assert report["config"]["name"] == "default-taste"
     assert client.get("/api/config").json()["source"] == "default"  # nothing saved
     assert client.post("/api/config/taste", json={"folder_id": 999}).status_code == 404
+
+
+def _live_pass(client: httpx.Client) -> dict[str, Any]:
+    """Wait (at most 60 s) until live XMP has no pass running or pending; its state."""
+    deadline = time.monotonic() + 60
+    while True:
+        state: dict[str, Any] = client.get("/api/xmp/auto").json()
+        if not state["busy"] or time.monotonic() > deadline:
+            return state
+        time.sleep(0.05)
+
+
+def test_live_xmp_follows_scoring_jobs_and_config_changes(
+    sidecar: Running, shoot: Path, tmp_path: Path
+) -> None:
+    client = sidecar.client
+    assert client.get("/api/xmp/auto").json()["enabled"] is False
+    score_folder(sidecar, shoot)
+    assert not list(shoot.glob("*.xmp"))  # off by default: photo folders are left alone
+
+    on = client.put("/api/xmp/auto", json={"enabled": True, "naming": "darktable"})
+    assert on.status_code == 200
+    state = _live_pass(client)
+    assert (state["enabled"], state["naming"], state["error"]) == (True, "darktable", None)
+    assert state["last"]["created"] == 7
+    marks = default_config().xmp
+    for p in client.get("/api/photos").json()["items"]:
+        mark = marks[p["tier"]]
+        assert read_sidecar(f"{p['path']}.xmp") == (mark.rating, mark.label)
+    assert json.loads((sidecar.home / "xmp.json").read_text()) == {
+        "enabled": True,
+        "naming": "darktable",
+    }
+
+    # A saved config re-marks every sidecar; a finished job marks the new photos.
+    harsh = "version: 1\nname: harsh\ntiers: [{name: Top, min: 100}, {name: Flawed, min: 0}]\n"
+    harsh += "xmp: {Top: {rating: 5}, Flawed: {rating: -1, label: Red}}\n"
+    assert client.put("/api/config", json={"yaml": harsh}).status_code == 200
+    assert _live_pass(client)["last"]["updated"] == 7
+    make_camera_jpeg(shoot / "IMG_0300_new.jpg", size=(960, 640), seed=30)
+    job = client.post("/api/jobs", json={"analyzer": "local"}).json()
+    read_events(sidecar, until=job_finished(job["id"]))
+    after_job = _live_pass(client)["last"]
+    assert (after_job["created"], after_job["unchanged"]) == (1, 7)
+    assert {read_sidecar(f"{p}.xmp") for p in shoot.glob("*.jpg")} == {(-1, "Red")}
+
+    # Off: a config change leaves the sidecars as they are.
+    assert client.put("/api/xmp/auto", json={"enabled": False}).json()["enabled"] is False
+    assert client.delete("/api/config").status_code == 200
+    assert _live_pass(client)["last"] == after_job  # no pass since
+    assert {read_sidecar(f"{p}.xmp") for p in shoot.glob("*.jpg")} == {(-1, "Red")}

@@ -389,6 +389,15 @@ def test_bursts_badges_keepers_only_and_the_burst_strip(
         for path in paths.values():
             mark = marks[tiers[path.name]]
             assert read_sidecar(path.with_suffix(".xmp")) == (mark.rating, mark.label)
+
+        # Live XMP: on, it survives a reload and reports its first pass.
+        page.get_by_test_id("xmp-auto").check()
+        expect(page.get_by_test_id("xmp-auto-status")).to_contain_text(
+            "Last update: Wrote 0 sidecars (0 new, 0 updated); 4 already up to date."
+        )
+        page.reload()
+        page.get_by_test_id("xmp-button").click()
+        expect(page.get_by_test_id("xmp-auto")).to_be_checked()
         assert errors == []
     finally:
         context.close()

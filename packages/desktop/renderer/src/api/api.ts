@@ -18,6 +18,8 @@ import type {
   ScoringWeights,
   Settings,
   TasteReport,
+  XmpAuto,
+  XmpNaming,
   XmpRequest,
   XmpResult,
 } from "./types";
@@ -48,6 +50,9 @@ export interface Api {
   previewConfig(config: ScoringWeights, limit: number, signal?: AbortSignal): Promise<RankPreview>;
   /** Write every scored photo's rating and label to XMP sidecars (photos are untouched). */
   writeXmp(request: XmpRequest): Promise<XmpResult>;
+  /** Live XMP: whether sidecars follow every scoring job and config change. */
+  xmpAuto(): Promise<XmpAuto>;
+  setXmpAuto(enabled: boolean, naming: XmpNaming): Promise<XmpAuto>;
   /** Fit the weights to the star ratings the photographer gave (XMP); saves nothing. */
   learnTaste(folderId?: number): Promise<TasteReport>;
   dashboard(): Promise<Dashboard>;

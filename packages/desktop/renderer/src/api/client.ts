@@ -57,6 +57,8 @@ export function createHttpApi(baseUrl = ""): Api {
     startJob: (analyzer, folderId) =>
       unwrap(client.POST("/api/jobs", { body: folderId === undefined ? { analyzer } : { analyzer, folder_id: folderId } })),
     writeXmp: (body) => unwrap(client.POST("/api/xmp", { body })),
+    xmpAuto: () => unwrap(client.GET("/api/xmp/auto")),
+    setXmpAuto: (enabled, naming) => unwrap(client.PUT("/api/xmp/auto", { body: { enabled, naming } })),
     cancelJob: (id) => unwrap(client.POST("/api/jobs/{job_id}/cancel", { params: { path: { job_id: id } } })),
     photos: (q, offset, limit, signal) =>
       unwrap(client.GET("/api/photos", { params: { query: toApiQuery(q, offset, limit) }, signal })),

@@ -18,6 +18,7 @@ import type {
   PhotoQuery,
   PhotoSummary,
   ScoringWeights,
+  XmpAuto,
 } from "./types";
 import { AESTHETIC, ATTRIBUTES, TECHNICAL } from "./types";
 import { TIERS, tierFor } from "../lib/tiers";
@@ -301,6 +302,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
   });
 
   const xmpWritten = new Set<string>();
+  let xmpAuto: XmpAuto = { enabled: false, naming: "adobe", busy: false, last: null, error: null };
 
   return {
     async health() {
@@ -513,6 +515,17 @@ export function createMockApi(opts: MockOptions = {}): Api {
         dry_run: dryRun, naming, created: first ? count : 0, updated: 0, unchanged: first ? 0 : count,
         skipped: 0, failed: 0, kept: 0, failures: [],
       };
+    },
+    async xmpAuto() {
+      await wait();
+      return { ...xmpAuto };
+    },
+    async setXmpAuto(enabled, naming) {
+      await wait();
+      const scored = photos.filter((p) => p.scored).length;
+      const last = enabled ? { dry_run: false, naming, created: 0, updated: 0, unchanged: scored, skipped: 0, failed: 0, kept: 0, failures: [] } : xmpAuto.last;
+      xmpAuto = { enabled, naming, busy: false, last, error: null };
+      return { ...xmpAuto };
     },
     async insights() {
       await wait();

@@ -573,6 +573,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/xmp/auto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Live Xmp
+         * @description Whether sidecars follow every scoring job and config change, and the last pass.
+         */
+        get: operations["xmp-get_live_xmp"];
+        /**
+         * Set Live Xmp
+         * @description Turn live XMP on (a pass starts at once) or off; kept across launches.
+         */
+        put: operations["xmp-set_live_xmp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1963,6 +1987,42 @@ export interface components {
             /** Undated */
             undated: number;
         };
+        /** XmpAutoIn */
+        XmpAutoIn: {
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Naming
+             * @default adobe
+             * @enum {string}
+             */
+            naming: "adobe" | "darktable";
+        };
+        /**
+         * XmpAutoOut
+         * @description Live XMP: sidecars rewritten after every scoring job and config change.
+         */
+        XmpAutoOut: {
+            /**
+             * Busy
+             * @description A pass is running or about to.
+             */
+            busy: boolean;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Error
+             * @description Why the last pass failed, if it did.
+             */
+            error: string | null;
+            /** @description What the last pass of this launch did. */
+            last: components["schemas"]["XmpOut"] | null;
+            /**
+             * Naming
+             * @enum {string}
+             */
+            naming: "adobe" | "darktable";
+        };
         /** XmpFailure */
         XmpFailure: {
             /** Error */
@@ -3320,6 +3380,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["XmpOut"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "xmp-get_live_xmp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XmpAutoOut"];
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "xmp-set_live_xmp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["XmpAutoIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XmpAutoOut"];
                 };
             };
             /** @description A refused request (the one error shape). */

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { ApiContext } from "../api/context";
 import { ApiError } from "../api/errors";
@@ -25,6 +25,27 @@ describe("XmpExport", () => {
 
     fireEvent.click(screen.getByTestId("xmp-write"));
     expect((await screen.findByTestId("xmp-result")).textContent).toBe("Wrote 0 sidecars (0 new, 0 updated); 40 already up to date.");
+  });
+
+  it("turns live updates on with the chosen naming and shows the last pass", async () => {
+    const api = createMockApi({ photos: 40, latencyMs: 0 });
+    const spy = vi.spyOn(api, "setXmpAuto");
+    render(
+      <ApiContext.Provider value={api}>
+        <XmpExport disabled={false} />
+      </ApiContext.Provider>,
+    );
+    fireEvent.click(screen.getByTestId("xmp-button"));
+    const box = (await screen.findByTestId("xmp-auto")) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    expect(box.checked).toBe(false);
+    fireEvent.click(screen.getByTestId("xmp-naming-adobe"));
+    fireEvent.click(box);
+    await waitFor(() => expect(box.checked).toBe(true));
+    expect(spy).toHaveBeenCalledWith(true, "adobe");
+    expect(screen.getByTestId("xmp-auto-status").textContent).toBe("Last update: Wrote 0 sidecars (0 new, 0 updated); 40 already up to date.");
+    fireEvent.click(screen.getByTestId("xmp-naming-darktable"));
+    await waitFor(() => expect(spy).toHaveBeenLastCalledWith(true, "darktable"));
   });
 
   it("shows the sidecar's error", async () => {

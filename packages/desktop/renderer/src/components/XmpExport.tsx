@@ -1,7 +1,7 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useApi } from "../api/context";
 import { errorMessage } from "../api/errors";
-import type { XmpNaming, XmpResult } from "../api/types";
+import type { XmpAuto, XmpNaming, XmpResult } from "../api/types";
 import { xmpSentence } from "../lib/xmp";
 
 const NAMINGS: { value: XmpNaming; label: string }[] = [
@@ -18,6 +18,42 @@ export function XmpExport({ disabled }: { disabled: boolean }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<XmpResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [auto, setAuto] = useState<XmpAuto | null>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    api.xmpAuto().then(
+      (a) => {
+        if (!live) return;
+        setAuto(a);
+        if (a.enabled) setNaming(a.naming);
+      },
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, open]);
+
+  // While a live pass runs, look again every second so the panel shows how it ended.
+  useEffect(() => {
+    if (!open || !auto?.busy) return;
+    const t = setTimeout(() => void api.xmpAuto().then(setAuto, () => {}), 1000);
+    return () => clearTimeout(t);
+  }, [api, open, auto]);
+
+  const toggleAuto = async (enabled: boolean) => {
+    setError(null);
+    const before = auto;
+    if (before) setAuto({ ...before, enabled, busy: enabled }); // the box follows the click at once
+    try {
+      setAuto(await api.setXmpAuto(enabled, naming));
+    } catch (err) {
+      setAuto(before);
+      setError(errorMessage(err));
+    }
+  };
 
   const write = async () => {
     setBusy(true);
@@ -55,6 +91,7 @@ export function XmpExport({ disabled }: { disabled: boolean }) {
                   onChange={() => {
                     setNaming(o.value);
                     localStorage.setItem("ps.xmpNaming", o.value);
+                    if (auto?.enabled) void api.setXmpAuto(true, o.value).then(setAuto, (e: unknown) => setError(errorMessage(e)));
                   }}
                   data-testid={`xmp-naming-${o.value}`}
                 />
@@ -69,6 +106,27 @@ export function XmpExport({ disabled }: { disabled: boolean }) {
           <button className="primary" onClick={() => void write()} disabled={busy} data-testid="xmp-write">
             {busy ? "Writing…" : "Write sidecars"}
           </button>
+          <label>
+            <input
+              type="checkbox"
+              checked={auto?.enabled ?? false}
+              disabled={auto === null}
+              onChange={(e) => void toggleAuto(e.target.checked)}
+              data-testid="xmp-auto"
+            />
+            Keep them up to date after every scoring run and config change
+          </label>
+          {auto?.enabled ? (
+            <p className="muted" data-testid="xmp-auto-status">
+              {auto.error
+                ? `The last update failed: ${auto.error}`
+                : auto.busy
+                  ? "Updating the sidecars…"
+                  : auto.last
+                    ? `Last update: ${xmpSentence(auto.last)}`
+                    : `On (${auto.naming === "adobe" ? "IMG_0001.xmp" : "IMG_0001.CR3.xmp"}).`}
+            </p>
+          ) : null}
           {result ? (
             <div role="status" data-testid="xmp-result">
               <p>{xmpSentence(result)}</p>

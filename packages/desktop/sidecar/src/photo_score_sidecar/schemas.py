@@ -152,6 +152,11 @@ class XmpIn(BaseModel):
     dry_run: bool = Field(default=False, description="Say what would change; write nothing.")
 
 
+class XmpAutoIn(BaseModel):
+    enabled: bool
+    naming: Literal["adobe", "darktable"] = "adobe"
+
+
 class XmpFailure(BaseModel):
     photo: str
     error: str
@@ -169,3 +174,13 @@ class XmpOut(BaseModel):
     failed: int
     kept: int = Field(description="Sidecars whose hand-set rating or label was left alone.")
     failures: list[XmpFailure] = Field(description="The first 100 failures, each with why.")
+
+
+class XmpAutoOut(BaseModel):
+    """Live XMP: sidecars rewritten after every scoring job and config change."""
+
+    enabled: bool
+    naming: Literal["adobe", "darktable"]
+    busy: bool = Field(description="A pass is running or about to.")
+    last: XmpOut | None = Field(description="What the last pass of this launch did.")
+    error: str | None = Field(description="Why the last pass failed, if it did.")

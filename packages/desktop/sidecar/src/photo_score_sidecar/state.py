@@ -21,6 +21,7 @@ from photo_score.storage.cache import Cache
 from photo_score.user_config import ActiveConfig, load_active, reset_active, save_active
 from photo_score_sidecar.events import EventBroker
 from photo_score_sidecar.sync_worker import BackgroundSync
+from photo_score_sidecar.xmp_sync import LiveXmp
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class Sidecar:
         self._config_lock = threading.Lock()
         self._active = load_active(settings.home)
         self.sync = BackgroundSync(settings, self.cache, self.credentials).start()
+        self.xmp = LiveXmp(settings.home, lambda: self.ranked().marks()).start()
         # Read and rank the library while the window starts, so the first grid is fast.
         self._warmer = threading.Thread(target=self._warm, name="warm-catalog", daemon=True)
         self._warmer.start()
@@ -63,12 +65,14 @@ class Sidecar:
         with self._config_lock:
             self._active = save_active(self.settings.home, text)
         self.broker.publish("config", {"type": "config", "fingerprint": self.config.fingerprint})
+        self.xmp.nudge()  # new tiers, new marks
         return self._active
 
     def reset_config(self) -> ActiveConfig:
         with self._config_lock:
             self._active = reset_active(self.settings.home)
         self.broker.publish("config", {"type": "config", "fingerprint": self.config.fingerprint})
+        self.xmp.nudge()
         return self._active
 
     # -- library and rankings ---------------------------------------------------------
@@ -98,11 +102,13 @@ class Sidecar:
         if job.state in FINISHED:
             self.library_changed()
             self.sync.nudge()  # new results travel at once
+            self.xmp.nudge()  # and new scores reach the sidecars, when live XMP is on
 
     def close(self) -> None:
         self._warmer.join()
         self.broker.close()
         self.jobs.close()
+        self.xmp.close()
         self.sync.close()
         self.cache.close()
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from photo_score.xmp import write_sidecars
+from photo_score.xmp import Naming, SidecarReport, write_sidecars
 from photo_score_sidecar.deps import SidecarDep
-from photo_score_sidecar.schemas import XmpFailure, XmpIn, XmpOut
+from photo_score_sidecar.schemas import XmpAutoIn, XmpAutoOut, XmpFailure, XmpIn, XmpOut
+from photo_score_sidecar.xmp_sync import XmpAuto
 
 router = APIRouter(prefix="/xmp", tags=["xmp"])
 
@@ -25,9 +26,37 @@ def write_xmp(body: XmpIn, sidecar: SidecarDep) -> XmpOut:
         overwrite=body.overwrite,
         dry_run=body.dry_run,
     )
+    return _out(report, body.naming, dry_run=body.dry_run)
+
+
+@router.get("/auto")
+def get_live_xmp(sidecar: SidecarDep) -> XmpAutoOut:
+    """Whether sidecars follow every scoring job and config change, and the last pass."""
+    return _auto(sidecar)
+
+
+@router.put("/auto")
+def set_live_xmp(body: XmpAutoIn, sidecar: SidecarDep) -> XmpAutoOut:
+    """Turn live XMP on (a pass starts at once) or off; kept across launches."""
+    sidecar.xmp.set_choice(XmpAuto(enabled=body.enabled, naming=body.naming))
+    return _auto(sidecar)
+
+
+def _auto(sidecar: SidecarDep) -> XmpAutoOut:
+    choice, busy, last, error = sidecar.xmp.status()
+    return XmpAutoOut(
+        enabled=choice.enabled,
+        naming=choice.naming,
+        busy=busy,
+        last=None if last is None else _out(last[1], last[0], dry_run=False),
+        error=error,
+    )
+
+
+def _out(report: SidecarReport, naming: Naming, *, dry_run: bool) -> XmpOut:
     return XmpOut(
-        dry_run=body.dry_run,
-        naming=body.naming,
+        dry_run=dry_run,
+        naming=naming,
         created=report.count("created"),
         updated=report.count("updated"),
         unchanged=report.count("unchanged"),
