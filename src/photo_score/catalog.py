@@ -283,6 +283,7 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
             cache,
             [ids[r] for r in burst_rows],
             (capture[burst_rows], [metadata[r].burst_camera for r in burst_rows]),
+            [paths[r] for r in burst_rows],
         ),
         burst_rows=burst_rows,
     )

@@ -34,6 +34,7 @@ from photo_score.scoring.bursts import (
     capture_seconds,
     find_bursts,
     frame_strays,
+    raw_twins,
     score_bursts,
     split_unlike,
     stray_notes,
@@ -123,13 +124,17 @@ class BurstIndex:
         cache: Cache,
         image_ids: Sequence[str],
         capture: tuple[npt.NDArray[np.float64], Sequence[str | None]] | None = None,
+        paths: Sequence[str | None] | None = None,
     ) -> None:
         """``capture``: each photo's capture time in seconds (NaN unknown) and its
         :func:`~photo_score.scoring.bursts.camera_identity`, when the caller has already
-        read them (else they are read from the cache on first use)."""
+        read them (else they are read from the cache on first use). ``paths``: a path of
+        each photo, to know a RAW+JPEG pair as one shot (:func:`raw_twins`); the twin that
+        does not stand for the shot takes the other's place in its burst."""
         self._cache = cache
         self.image_ids = list(image_ids)
         self._capture = capture
+        self._paths = list(paths) if paths is not None else None
         self._lock = threading.Lock()
         self._bursts: list[npt.NDArray[np.intp]] | None = None  # rows, capture order
         self._where: dict[str, tuple[int, int]] = {}  # image id → (burst, frame in it)
@@ -140,12 +145,20 @@ class BurstIndex:
     def _find(self) -> list[npt.NDArray[np.intp]]:
         if self._bursts is None:
             times, cameras = self._capture or self._read_capture()
+            twins = raw_twins(self._paths, times) if self._paths is not None else {}
+            if twins:  # a shot's second file is not a frame of its own
+                times = times.copy()
+                times[list(twins)] = np.nan
             chains = find_bursts(times, cameras)
             self._measured = self._read_measured(chains)
             self._bursts = split_unlike(chains, self._measured[:, : len(LAYOUT)])
             for number, burst in enumerate(self._bursts):
                 for frame, row in enumerate(burst.tolist()):
                     self._where[self.image_ids[row]] = (number, frame)
+            for twin, shot in twins.items():
+                place = self._where.get(self.image_ids[shot])
+                if place is not None:
+                    self._where[self.image_ids[twin]] = place
         return self._bursts
 
     def _read_measured(self, chains: Sequence[npt.NDArray[np.intp]]) -> npt.NDArray[np.float64]:
@@ -294,7 +307,9 @@ class Ranking:
         """Each photo's place in its burst; built when photos are (a rescore that only
         counts and orders never reads capture times)."""
         scored = np.flatnonzero(~np.isnan(self._arrays.final))  # one row per image id
-        index = BurstIndex(self._cache, [self._image_ids[r] for r in scored])
+        path_of = {self._image_ids[row]: entry.path for entry, row in self._ranked}
+        ids = [self._image_ids[r] for r in scored]
+        index = BurstIndex(self._cache, ids, paths=[path_of.get(i) for i in ids])
         return index.ranked(self._arrays.values[scored], self._config)
 
     def photos(self, limit: int | None = None, *, chunk: int = 500) -> Iterator[ScoredPhoto]:

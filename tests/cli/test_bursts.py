@@ -14,6 +14,7 @@ import numpy as np
 from photo_score.ingest.decode import prepare_photo
 from tests.factories.bursts import moto_burst_folder, save_frame
 from tests.factories.cli import CliResult
+from tests.factories.photos import make_camera_jpeg, make_dng
 
 RunCli = Callable[..., CliResult]
 
@@ -146,3 +147,31 @@ def test_another_scene_shot_within_the_gap_is_not_in_the_burst(
     storm_bursts = {photos[n]["burst"]["id"] for n in ("a_storm", "b_storm_grainy", "d_storm")}
     assert storm_bursts == {photos["a_storm"]["image_id"]}
     assert photos["d_storm"]["burst"]["size"] == 3
+
+
+def test_a_raw_and_its_jpeg_are_one_frame_of_the_burst(run_cli: RunCli, tmp_path: Path) -> None:
+    """RAW+JPEG: three shots a second apart, each saved twice. The raw files make the
+    burst of three; each JPEG stands where its raw file stands."""
+    folder = tmp_path / "raw+jpeg"
+    folder.mkdir()
+    jpeg_exif = {"BodySerialNumber": None, "OffsetTimeOriginal": None, "SubSecTimeOriginal": None}
+    for i, second in enumerate(("05", "06", "07")):
+        when = f"2024:06:01 18:30:{second}"
+        make_dng(
+            folder / f"IMG_{i}.DNG", with_preview=True, preview_jpeg=True, seed=5, capture_time=when
+        )
+        make_camera_jpeg(
+            folder / f"IMG_{i}.JPG",
+            size=(1200, 800),
+            seed=5,
+            exif={**jpeg_exif, "DateTimeOriginal": when},
+        )
+    result = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
+    assert result.code == 0, result.err
+    photos = {Path(p["path"]).name: p for p in result.json()["photos"]}
+    assert len(photos) == 6
+    raws = [photos[f"IMG_{i}.DNG"]["burst"] for i in range(3)]
+    assert {b["size"] for b in raws} == {3}
+    assert sorted(b["rank"] for b in raws) == [1, 2, 3]
+    for i in range(3):
+        assert photos[f"IMG_{i}.JPG"]["burst"] == photos[f"IMG_{i}.DNG"]["burst"]

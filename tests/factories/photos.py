@@ -273,8 +273,11 @@ def make_dng(
     seed: int = 0,
     preview_pixels: Rgb | None = None,
     preview_jpeg: bool = False,
+    capture_time: str | None = None,
 ) -> Path:
     """A minimal CFA DNG that LibRaw opens.
+
+    ``capture_time`` ("YYYY:MM:DD HH:MM:SS") is written as IFD0's DateTime.
 
     ``preview_jpeg`` stores the preview JPEG-compressed (as cameras do), which LibRaw
     hands back as a JPEG thumbnail; otherwise it is an uncompressed bitmap.
@@ -306,6 +309,8 @@ def make_dng(
         (50778, "H", 1, 21, True),  # CalibrationIlluminant1 = D65
         (50728, "2I", 3, (1, 1, 1, 1, 1, 1), True),  # AsShotNeutral
     ]
+    if capture_time is not None:
+        common.append((306, "s", 0, capture_time, True))  # DateTime
     cfa_tags = [
         (33421, "H", 2, (2, 2), True),  # CFARepeatPatternDim
         (33422, "B", 4, (0, 1, 1, 2), True),  # CFAPattern RGGB

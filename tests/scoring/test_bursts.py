@@ -22,6 +22,7 @@ from photo_score.scoring.bursts import (
     frame_turns,
     judge_in_burst,
     layout_distance,
+    raw_twins,
     relative_turns,
     score_bursts,
     split_unlike,
@@ -137,6 +138,26 @@ def split(*looks: list[float] | None) -> list[list[int]]:
     """``split_unlike`` on one time burst of these frames (None: no layout)."""
     layouts = np.array([x if x is not None else [math.nan] * 4 for x in looks])
     return [b.tolist() for b in split_unlike([np.arange(len(looks))], layouts)]
+
+
+def test_a_raw_and_its_jpeg_are_one_shot_not_a_burst() -> None:
+    t = np.array([10.0, 10.0, 10.0, 10.4, np.nan, 30.0, 50.0, 55.0, 70.0, 70.0, 70.0, 80.0])
+    paths = [
+        "/s/IMG_1.CR2",
+        "/s/IMG_1.JPG",  # the CR2's twin
+        "/s/img_1.heic",  # a second twin, names compared case aside
+        "/s/IMG_2.NEF",
+        "/s/IMG_3.CR3",  # EXIF not read: its JPEG stands for the shot
+        "/s/IMG_3.JPG",
+        "/s/IMG_4.ARW",
+        "/s/IMG_4.JPG",  # 5 s apart: a different moment, not a twin
+        "/s/IMG_5.CR2",
+        "/s/IMG_5.DNG",  # two raws and a JPEG: which pair? none
+        "/s/IMG_5.JPG",
+        "/t/IMG_2.JPG",  # another folder
+    ]
+    assert raw_twins(paths, t) == {1: 0, 2: 0, 4: 5}
+    assert raw_twins([None, None], np.array([1.0, 1.0])) == {}
 
 
 def test_layout_distance_counts_the_bits_that_differ() -> None:
