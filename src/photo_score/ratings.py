@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from photo_score.errors import UsageError
 from photo_score.models import ATTRIBUTES
 from photo_score.scoring import ScoringConfig, score_matrix, tiers_for
+from photo_score.scoring.bursts import raw_twins
 from photo_score.scoring.taste import fit_taste
 from photo_score.xmp import hand_rating
 
@@ -66,7 +67,10 @@ def learn_taste(
     """Fit ``base``'s weights to the ratings of these photos (``values``: N×6 attributes,
     NaN missing). Raises :class:`UsageError` with what to do when there is too little to
     learn from."""
-    found = [hand_rating(p) for p in paths]
+    # A RAW+JPEG pair is one shot with one rating (Adobe naming gives both the raw's
+    # sidecar): count it once.
+    twins = raw_twins(paths, np.full(len(paths), np.nan))
+    found = [None if i in twins else hand_rating(p) for i, p in enumerate(paths)]
     rated = [i for i, f in enumerate(found) if f is not None]
     if not rated:
         raise UsageError(
