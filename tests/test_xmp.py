@@ -293,3 +293,11 @@ def test_the_photographers_own_rating_is_found_and_photo_scores_is_not(
     (tmp_path / "inside.xmp").write_bytes(b"not xml at all")
     assert hand_rating(inside) == (5, "embedded")
     assert hand_rating(str(tmp_path / "missing.jpg")) is None
+
+
+def test_a_pass_asked_to_stop_ends_between_files(tmp_path: Path) -> None:
+    photos = [str(tmp_path / f"IMG_{i}.jpg") for i in range(5)]
+    asked = iter([False, False, True])
+    report = write_sidecars([(p, STRONG) for p in photos], naming="adobe", stop=lambda: next(asked))
+    assert [o.status for o in report.outcomes] == ["created", "created"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["IMG_0.xmp", "IMG_1.xmp"]

@@ -27,7 +27,7 @@ import threading
 import warnings
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -172,8 +172,11 @@ def write_sidecars(
     naming: Naming,
     overwrite: bool = False,
     dry_run: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> SidecarReport:
     """Write each photo's mark into its sidecar; one failure never stops the others.
+    ``stop`` is asked before each file: when it answers True, the pass ends there (the
+    report holds the files done so far), so a closing app does not wait for 50,000.
 
     Photos whose sidecars would be the same file under adobe naming: a raw file and its
     JPEG (or HEIC) twin share it as Lightroom does, the raw's mark written and the twin
@@ -188,6 +191,8 @@ def write_sidecars(
         sharing[target].append(photo)
     report = SidecarReport()
     for (photo, mark), target in zip(items, targets, strict=True):
+        if stop is not None and stop():
+            break
         others = [p for p in sharing[target] if p != photo]
         raws = [p for p in sharing[target] if Path(p).suffix.lower() in RAW_EXTENSIONS]
         if others and len(raws) == 1 and raws[0] != photo:

@@ -125,7 +125,9 @@ class LiveXmp:
                 with self._lock:
                     self._running = True
                 try:
-                    report = write_sidecars(self._marks(), naming=choice.naming)
+                    report = write_sidecars(
+                        self._marks(), naming=choice.naming, stop=self._stop.is_set
+                    )
                     with self._lock:
                         self._last, self._error = (choice.naming, report), None
                 except Exception as exc:  # a bad pass must not end the thread
