@@ -15,6 +15,7 @@ from photo_score.xmp import (
     Mark,
     hand_rating,
     read_sidecar,
+    set_hand_rating,
     sidecar_path,
     write_sidecar,
     write_sidecars,
@@ -301,3 +302,34 @@ def test_a_pass_asked_to_stop_ends_between_files(tmp_path: Path) -> None:
     report = write_sidecars([(p, STRONG) for p in photos], naming="adobe", stop=lambda: next(asked))
     assert [o.status for o in report.outcomes] == ["created", "created"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["IMG_0.xmp", "IMG_1.xmp"]
+
+
+def test_a_rating_given_in_the_app_is_the_photographers_even_when_it_equals_ours(
+    tmp_path: Path,
+) -> None:
+    photo = str(tmp_path / "IMG_0001.CR3")
+    write_sidecars([(photo, STRONG)], naming="adobe")
+    assert hand_rating(photo) is None  # 4 stars, photo-score's
+    assert set_hand_rating(photo, 4, naming="adobe").status == "updated"
+    assert hand_rating(photo) == (4, "sidecar")  # the same 4 stars, now the photographer's
+    # A new mark does not replace it…
+    outcome = write_sidecars([(photo, EXCELLENT)], naming="adobe").outcomes[0]
+    assert (outcome.rating, outcome.kept) == (4, ("rating",))
+    assert hand_rating(photo) == (4, "sidecar")
+    # …unless asked to, and then the rating is photo-score's again.
+    assert (
+        write_sidecars([(photo, EXCELLENT)], naming="adobe", overwrite=True).outcomes[0].rating == 5
+    )
+    assert hand_rating(photo) is None
+
+
+def test_rating_in_the_app_creates_clears_and_refuses(tmp_path: Path) -> None:
+    photo = str(tmp_path / "IMG_0002.jpg")
+    assert set_hand_rating(photo, -1, naming="darktable").status == "created"
+    assert read_sidecar(tmp_path / "IMG_0002.jpg.xmp") == (-1, None)
+    assert set_hand_rating(photo, -1, naming="darktable").status == "unchanged"
+    assert set_hand_rating(photo, 0, naming="darktable").status == "updated"
+    assert read_sidecar(tmp_path / "IMG_0002.jpg.xmp") == (None, None)
+    assert hand_rating(photo) is None
+    with pytest.raises(UsageError, match="rating 7"):
+        set_hand_rating(photo, 7, naming="adobe")

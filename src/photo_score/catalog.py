@@ -39,7 +39,7 @@ from photo_score.scoring import (
 )
 from photo_score.scoring.bursts import camera_identity, capture_seconds
 from photo_score.storage.cache import Cache
-from photo_score.xmp import Mark
+from photo_score.xmp import Mark, hand_rating
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -173,6 +173,8 @@ class PhotoDetail(BaseModel):
     metadata: PhotoMetadata
     results: list[AnalysisResult]  # every analyzer's result, best first
     burst: list[PhotoSummary] = Field(default_factory=list)  # its burst's frames, shot order
+    # The photographer's own star rating from XMP (-1 rejected, 1–5), not photo-score's.
+    your_rating: int | None = None
 
 
 def parse_attribute_range(text: str) -> tuple[int, float, float]:
@@ -627,10 +629,13 @@ def photo_detail(cache: Cache, ranked: RankedCatalog, image_id: str) -> PhotoDet
             burst=summary.burst,
         )
     frames = ranked.bursts.index.members(image_id) if ranked.bursts is not None else []
+    paths = cache.paths_for(image_id)
+    yours = next((r for r in map(hand_rating, paths) if r is not None), None)
     return PhotoDetail(
         summary=summary,
         photo=photo,
-        paths=cache.paths_for(image_id),
+        paths=paths,
+        your_rating=None if yours is None else yours[0],
         breakdown=breakdown,
         explanation=explanation,
         critique=best.critique if best else None,

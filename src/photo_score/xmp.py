@@ -241,6 +241,37 @@ def write_sidecar(
     )
 
 
+def set_hand_rating(photo: str, rating: int, *, naming: Naming) -> SidecarOutcome:
+    """Record the photographer's own rating (−1 rejected, 1–5, 0 to clear) in the photo's
+    sidecar, as Lightroom would: ``xmp:Rating``, everything else kept. It is also noted
+    as theirs (``photoscore:UserRating``), so photo-score's later marks never replace it
+    and taste learning counts it, even when it equals the rating photo-score chose."""
+    if not -1 <= rating <= 5:
+        raise UsageError(f"rating {rating}: use -1 (rejected), 0 (none) or 1–5 stars")
+    target = sidecar_path(photo, naming)
+    try:
+        existing = _read(target)
+        tree = _parse(existing) if existing is not None else _new_tree()
+        descriptions = _descriptions(tree)
+        value = None if rating == 0 else str(rating)
+        before = (
+            _get(descriptions, NS_XMP, "Rating"),
+            _get(descriptions, NS_PHOTOSCORE, "UserRating"),
+        )
+        if before == (value, value):
+            status: Status = "unchanged"
+        else:
+            _set(descriptions, NS_XMP, "Rating", value)
+            _set(descriptions, NS_PHOTOSCORE, "UserRating", value)
+            status = "created" if existing is None else "updated"
+            _write(target, _serialize(tree, existing), durable=existing is not None)
+    except (OSError, SidecarError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return SidecarOutcome(photo, str(target), "failed", error=f"{target.name}: {reason}")
+    label = _get(descriptions, NS_XMP, "Label")
+    return SidecarOutcome(photo, str(target), status, rating=rating or None, label=label)
+
+
 def hand_rating(photo: str) -> tuple[int, RatingSource] | None:
     """The star rating the photographer gave a photo (−1 rejected, 1–5), if any.
 
@@ -258,7 +289,8 @@ def hand_rating(photo: str) -> tuple[int, RatingSource] | None:
             continue
         rating = _as_rating(_get(descriptions, NS_XMP, "Rating"))
         ours = _as_rating(_get(descriptions, NS_PHOTOSCORE, "Rating"))
-        if rating is not None and rating != 0 and rating != ours:
+        theirs = _as_rating(_get(descriptions, NS_PHOTOSCORE, "UserRating"))
+        if rating is not None and rating != 0 and (rating != ours or rating == theirs):
             return max(-1, min(5, rating)), "sidecar"
     embedded = _embedded_rating(photo)
     return None if embedded is None else (embedded, "embedded")
@@ -320,8 +352,13 @@ def _merge(root: ET.Element, mark: Mark, *, overwrite: bool) -> _Merged:
 
     rating_now = _get(descriptions, NS_XMP, "Rating")
     rating_ours = _get(descriptions, NS_PHOTOSCORE, "Rating")
-    if overwrite or _ours_to_change(rating_now, rating_ours, unset=("0",)):
+    # Rated in the app (set_hand_rating): the photographer's, even when it equals ours.
+    rated_here = rating_now is not None and rating_now == _get(
+        descriptions, NS_PHOTOSCORE, "UserRating"
+    )
+    if overwrite or (not rated_here and _ours_to_change(rating_now, rating_ours, unset=("0",))):
         put(NS_XMP, "Rating", str(mark.rating))
+        put(NS_PHOTOSCORE, "UserRating", None)
     else:
         kept.append("rating")
 

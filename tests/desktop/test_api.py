@@ -342,3 +342,27 @@ def test_live_xmp_follows_scoring_jobs_and_config_changes(
     assert client.delete("/api/config").status_code == 200
     assert _live_pass(client)["last"] == after_job  # no pass since
     assert {read_sidecar(f"{p}.xmp") for p in shoot.glob("*.jpg")} == {(-1, "Red")}
+
+
+def test_rate_a_photo_in_the_app(sidecar: Running, shoot: Path) -> None:
+    client = sidecar.client
+    score_folder(sidecar, shoot)
+    best = client.get("/api/photos", params={"sort": "score"}).json()["items"][0]
+    assert client.get(f"/api/photos/{best['image_id']}").json()["your_rating"] is None
+    mark = default_config().xmp[best["tier"]]
+    rated = client.put(f"/api/photos/{best['image_id']}/rating", json={"rating": mark.rating})
+    assert rated.status_code == 200
+    sidecar_file = Path(best["path"]).with_suffix(".xmp")
+    assert rated.json() == {"rating": mark.rating, "sidecar": str(sidecar_file)}
+    assert client.get(f"/api/photos/{best['image_id']}").json()["your_rating"] == mark.rating
+    # Writing photo-score's marks keeps it, though it equals the mark.
+    written = client.post("/api/xmp", json={}).json()
+    assert (written["kept"], written["created"]) == (1, 6)
+    assert read_sidecar(sidecar_file)[0] == mark.rating
+    cleared = client.put(f"/api/photos/{best['image_id']}/rating", json={"rating": 0}).json()
+    assert cleared["rating"] is None
+    assert client.get(f"/api/photos/{best['image_id']}").json()["your_rating"] is None
+    assert (
+        client.put(f"/api/photos/{best['image_id']}/rating", json={"rating": 6}).status_code == 422
+    )
+    assert client.put("/api/photos/" + "0" * 64 + "/rating", json={"rating": 3}).status_code == 404

@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from photo_score.scoring import default_config
-from photo_score.xmp import read_sidecar
+from photo_score.xmp import hand_rating, read_sidecar
 from tests.cloud import conftest as cloud
 from tests.cloud import test_billing as billing
 from tests.cloud.helpers import CloudDb, InProcessServer, signup
@@ -398,6 +398,17 @@ def test_bursts_badges_keepers_only_and_the_burst_strip(
         page.reload()
         page.get_by_test_id("xmp-button").click()
         expect(page.get_by_test_id("xmp-auto")).to_be_checked()
+        page.get_by_test_id("xmp-button").click()
+
+        # Rating in the viewer with Lightroom's keys goes to the sidecar as the
+        # photographer's own, which the live passes keep.
+        card("lone").click()
+        expect(page.get_by_test_id("your-rating")).to_have_attribute("data-value", "0")
+        with page.expect_response(lambda r: r.url.endswith("/rating") and r.ok):
+            page.keyboard.press("5")
+        expect(page.get_by_test_id("your-rating")).to_have_attribute("data-value", "5")
+        assert hand_rating(str(paths["lone"])) == (5, "sidecar")
+        page.keyboard.press("Escape")
         assert errors == []
     finally:
         context.close()

@@ -58,6 +58,27 @@ describe("library", () => {
     expect(window.location.search).not.toContain("photo=");
   });
 
+  it("rates the shown photo with Lightroom's keys and remembers it", async () => {
+    const api = createMockApi({ photos: 50, latencyMs: 0 });
+    const rate = vi.spyOn(api, "rate");
+    const page = await api.photos({ sort: "score", order: "desc" }, 0, 10);
+    const id = page.items[2]!.image_id;
+    setup(api, `?photo=${id}&i=2`);
+    const viewer = await screen.findByTestId("viewer");
+    const stars = await within(viewer).findByTestId("your-rating");
+    expect(stars.dataset.value).toBe("0");
+    fireEvent.keyDown(window, { key: "4" });
+    await waitFor(() => expect(within(viewer).getByTestId("your-rating").dataset.value).toBe("4"));
+    expect(rate).toHaveBeenLastCalledWith(id, 4);
+    fireEvent.keyDown(window, { key: "x" });
+    await waitFor(() => expect(within(viewer).getByTestId("your-rating").dataset.value).toBe("-1"));
+    expect(viewer.dataset.imageId).toBe(id); // rating keys do not browse
+    fireEvent.click(within(viewer).getByRole("button", { name: "2 stars" }));
+    await waitFor(() => expect(rate).toHaveBeenLastCalledWith(id, 2));
+    await rate.mock.results.at(-1)!.value; // the save itself, not only the optimistic stars
+    expect((await api.photo(id)).your_rating).toBe(2);
+  });
+
   it("reopens the photo the URL names after a reload", async () => {
     const api = createMockApi({ photos: 50, latencyMs: 0 });
     const page = await api.photos({ sort: "score", order: "desc" }, 0, 10);

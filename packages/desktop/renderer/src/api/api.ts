@@ -16,6 +16,7 @@ import type {
   PhotoQuery,
   RankPreview,
   ScoringWeights,
+  RatingResult,
   Settings,
   TasteReport,
   XmpAuto,
@@ -41,6 +42,8 @@ export interface Api {
   cancelJob(id: string): Promise<Job>;
   photos(query: PhotoQuery, offset: number, limit: number, signal?: AbortSignal): Promise<PhotoPage>;
   photo(id: string, signal?: AbortSignal): Promise<PhotoDetail>;
+  /** Your own star rating (-1 rejected, 0 none, 1–5), saved to the photo's XMP sidecar. */
+  rate(id: string, rating: number): Promise<RatingResult>;
   thumbnailUrl(id: string): string;
   previewUrl(id: string): string;
   config(): Promise<ConfigDoc>;

@@ -63,6 +63,7 @@ export function createHttpApi(baseUrl = ""): Api {
     photos: (q, offset, limit, signal) =>
       unwrap(client.GET("/api/photos", { params: { query: toApiQuery(q, offset, limit) }, signal })),
     photo: (id, signal) => unwrap(client.GET("/api/photos/{image_id}", { params: { path: { image_id: id } }, signal })),
+    rate: (id, rating) => unwrap(client.PUT("/api/photos/{image_id}/rating", { params: { path: { image_id: id } }, body: { rating } })),
     thumbnailUrl: (id) => `${baseUrl}/api/photos/${enc(id)}/thumbnail`,
     previewUrl: (id) => `${baseUrl}/api/photos/${enc(id)}/preview`,
     config: () => unwrap(client.GET("/api/config")),

@@ -302,6 +302,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
   });
 
   const xmpWritten = new Set<string>();
+  const ratings = new Map<string, number>();
   let xmpAuto: XmpAuto = { enabled: false, naming: "adobe", busy: false, last: null, error: null };
 
   return {
@@ -376,6 +377,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
         summary: summary(row),
         photo: null,
         paths: [summary(row).path],
+        your_rating: ratings.get(id) ?? null,
         breakdown: p.scored
           ? {
               final_score: s.score, tier: tierFor(s.score) ?? "Flawed", aesthetic_score: s.aesthetic, technical_score: s.technical,
@@ -515,6 +517,13 @@ export function createMockApi(opts: MockOptions = {}): Api {
         dry_run: dryRun, naming, created: first ? count : 0, updated: 0, unchanged: first ? 0 : count,
         skipped: 0, failed: 0, kept: 0, failures: [],
       };
+    },
+    async rate(id, rating) {
+      await wait();
+      if (!byId.has(id)) throw new ApiError("not_found", `photo ${id}: not in the library`, 404);
+      if (rating === 0) ratings.delete(id);
+      else ratings.set(id, rating);
+      return { rating: rating === 0 ? null : rating, sidecar: `/mock/${id}.xmp` };
     },
     async xmpAuto() {
       await wait();

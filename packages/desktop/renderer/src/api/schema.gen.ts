@@ -485,6 +485,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/photos/{image_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rate Photo
+         * @description Your own star rating, written to the photo's XMP sidecar (the live-XMP naming, else
+         *     IMG.xmp) as Lightroom would; photo-score's marks never replace it, and *Learn from my
+         *     ratings* counts it. The photo itself is not touched.
+         */
+        put: operations["photos-rate_photo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/photos/{image_id}/thumbnail": {
         parameters: {
             query?: never;
@@ -1324,6 +1346,8 @@ export interface components {
             /** Results */
             results: components["schemas"]["AnalysisResult"][];
             summary: components["schemas"]["PhotoSummary"];
+            /** Your Rating */
+            your_rating?: number | null;
         };
         /**
          * PhotoMetadata
@@ -1523,6 +1547,27 @@ export interface components {
              * @description Photos of the current top that stay in it.
              */
             top_kept: number;
+        };
+        /** RatingIn */
+        RatingIn: {
+            /**
+             * Rating
+             * @description -1 rejected, 0 none, 1–5 stars.
+             */
+            rating: number;
+        };
+        /** RatingOut */
+        RatingOut: {
+            /**
+             * Rating
+             * @description Your rating now; None when cleared.
+             */
+            rating: number | null;
+            /**
+             * Sidecar
+             * @description The XMP sidecar it was written to.
+             */
+            sidecar: string;
         };
         /** Recommendation */
         Recommendation: {
@@ -3179,6 +3224,51 @@ export interface operations {
                 };
                 content: {
                     "image/jpeg": unknown;
+                };
+            };
+            /** @description A refused request (the one error shape). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A server-side failure. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "photos-rate_photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The photo's SHA-256 (lowercase hex). */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingOut"];
                 };
             };
             /** @description A refused request (the one error shape). */

@@ -44,6 +44,7 @@ export type XmpRequest = S["XmpIn"];
 export type XmpResult = S["XmpOut"];
 export type TasteReport = S["TasteReport"];
 export type XmpAuto = S["XmpAutoOut"];
+export type RatingResult = S["RatingOut"];
 export type XmpNaming = NonNullable<XmpRequest["naming"]>;
 export type SortKey = NonNullable<ApiPhotoQuery["sort"]>;
 export type SortOrder = "asc" | "desc";

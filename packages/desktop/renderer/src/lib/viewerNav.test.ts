@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOSED, keyToAction, viewerReducer, type ViewerState } from "./viewerNav";
+import { CLOSED, keyToAction, keyToRating, viewerReducer, type ViewerState } from "./viewerNav";
 
 const open: ViewerState = viewerReducer(CLOSED, { type: "open", index: 3, id: "d", total: 5 });
 
@@ -52,5 +52,11 @@ describe("viewer navigation", () => {
     expect(keyToAction("ArrowLeft")).toEqual({ type: "prev" });
     expect(keyToAction("Escape")).toEqual({ type: "close" });
     expect(keyToAction("a")).toBeNull();
+  });
+});
+
+describe("keyToRating", () => {
+  it("reads Lightroom's rating keys and nothing else", () => {
+    expect(["0", "1", "5", "x", "X", "6", "j", "Enter"].map(keyToRating)).toEqual([0, 1, 5, -1, -1, null, null, null]);
   });
 });

@@ -81,3 +81,9 @@ export function keyToAction(key: string): ViewerAction | null {
       return null;
   }
 }
+
+/** Lightroom's rating keys: 1–5 stars, 0 none, X rejected; null for any other key. */
+export function keyToRating(key: string): number | null {
+  if (/^[0-5]$/.test(key)) return Number(key);
+  return key === "x" || key === "X" ? -1 : null;
+}

@@ -7,7 +7,7 @@ import { formatCategory, formatExif, formatNumber, formatScore, humanize } from 
 import { adviceLines } from "../lib/insights";
 import { resolveTier, tierColor } from "../lib/tiers";
 import type { ViewerAction, ViewerState } from "../lib/viewerNav";
-import { keyToAction } from "../lib/viewerNav";
+import { keyToAction, keyToRating } from "../lib/viewerNav";
 import { BurstStrip } from "../components/BurstStrip";
 import { TierBadge } from "../components/TierBadge";
 
@@ -46,9 +46,32 @@ export function Viewer({ state, dispatch, locate }: Props) {
     return () => ctrl.abort();
   }, [api, state.id]);
 
+  const [rating, setRating] = useState<{ id: string; value: number | null } | null>(null);
+  const [ratingError, setRatingError] = useState<string | null>(null);
+  const rate = (id: string, value: number) => {
+    setRatingError(null);
+    setRating({ id, value: value === 0 ? null : value }); // the stars follow the key at once
+    api.rate(id, value).then(
+      (r) => setRating({ id, value: r.rating ?? null }),
+      (e: unknown) => {
+        setRating(null);
+        setRatingError(errorMessage(e));
+      },
+    );
+  };
+  const rateRef = useRef(rate);
+  rateRef.current = rate;
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const stars = keyToRating(e.key);
+      if (stars !== null && state.id) {
+        e.preventDefault();
+        e.stopPropagation();
+        rateRef.current(state.id, stars);
+        return;
+      }
       const action = keyToAction(e.key);
       if (action) {
         e.preventDefault();
@@ -58,7 +81,7 @@ export function Viewer({ state, dispatch, locate }: Props) {
     };
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
-  }, [dispatch]);
+  }, [dispatch, state.id]);
 
   const current = detail && detail.summary.image_id === state.id ? detail : null;
   const summary = current?.summary;
@@ -92,7 +115,7 @@ export function Viewer({ state, dispatch, locate }: Props) {
           <strong style={{ marginLeft: 8 }}>{summary?.name ?? ""}</strong>
           <span className="spacer" />
           <span className="muted">
-            <kbd>←</kbd> <kbd>→</kbd> browse · <kbd>Esc</kbd> close
+            <kbd>←</kbd> <kbd>→</kbd> browse · <kbd>1</kbd>–<kbd>5</kbd> rate, <kbd>X</kbd> reject, <kbd>0</kbd> clear · <kbd>Esc</kbd> close
           </span>
           <button onClick={() => dispatch({ type: "close" })} data-testid="viewer-close" aria-label="Close viewer (Esc)">
             ✕
@@ -127,6 +150,12 @@ export function Viewer({ state, dispatch, locate }: Props) {
                   {current.notes.confidence}
                 </p>
               ) : null}
+
+              <YourRating
+                value={rating && rating.id === summary.image_id ? rating.value : (current.your_rating ?? null)}
+                onRate={(v) => rate(summary.image_id, v)}
+                error={ratingError}
+              />
 
               {current.burst?.length ? (
                 <BurstStrip frames={current.burst} current={summary.image_id} onOpen={(id) => dispatch({ type: "show", id, index: locate(id) })} />
@@ -313,5 +342,33 @@ function AdviceSection({ id }: { id: string }) {
         <p className="muted">Loading advice…</p>
       )}
     </section>
+  );
+}
+
+/** The photographer's own rating, saved to XMP: five stars and a reject mark. */
+function YourRating({ value, onRate, error }: { value: number | null; onRate: (v: number) => void; error: string | null }) {
+  return (
+    <div className="your-rating" role="group" aria-label="Your rating" data-testid="your-rating" data-value={value ?? 0}>
+      <span className="muted">Your rating</span>
+      {[1, 2, 3, 4, 5].map((n) => (
+        <button
+          key={n}
+          className={value !== null && value >= n ? "star on" : "star"}
+          aria-label={`${n} star${n === 1 ? "" : "s"}`}
+          aria-pressed={value === n}
+          onClick={() => onRate(value === n ? 0 : n)}
+        >
+          ★
+        </button>
+      ))}
+      <button className={value === -1 ? "reject on" : "reject"} aria-label="Rejected" aria-pressed={value === -1} onClick={() => onRate(value === -1 ? 0 : -1)}>
+        ✕
+      </button>
+      {error ? (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
   );
 }

@@ -184,3 +184,12 @@ class XmpAutoOut(BaseModel):
     busy: bool = Field(description="A pass is running or about to.")
     last: XmpOut | None = Field(description="What the last pass of this launch did.")
     error: str | None = Field(description="Why the last pass failed, if it did.")
+
+
+class RatingIn(BaseModel):
+    rating: int = Field(ge=-1, le=5, description="-1 rejected, 0 none, 1–5 stars.")
+
+
+class RatingOut(BaseModel):
+    rating: int | None = Field(description="Your rating now; None when cleared.")
+    sidecar: str = Field(description="The XMP sidecar it was written to.")

@@ -6,9 +6,11 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from photo_score.catalog import PhotoDetail, PhotoPage, photo_detail, query_photos
-from photo_score.errors import NotFoundError
+from photo_score.errors import NotFoundError, PhotoScoreError
 from photo_score.previews import ensure_preview
+from photo_score.xmp import set_hand_rating
 from photo_score_sidecar.deps import ImageId, PhotoQueryDep, RankedDep, SidecarDep
+from photo_score_sidecar.schemas import RatingIn, RatingOut
 
 router = APIRouter(prefix="/photos", tags=["photos"])
 _JPEG: dict[int | str, dict[str, Any]] = {
@@ -27,6 +29,20 @@ def list_photos(query: PhotoQueryDep, ranked: RankedDep) -> PhotoPage:
 def get_photo(image_id: ImageId, sidecar: SidecarDep, ranked: RankedDep) -> PhotoDetail:
     """One photo: score, breakdown with contributions, explanation, critique, EXIF, results."""
     return photo_detail(sidecar.cache, ranked, image_id)
+
+
+@router.put("/{image_id}/rating")
+def rate_photo(image_id: ImageId, body: RatingIn, sidecar: SidecarDep) -> RatingOut:
+    """Your own star rating, written to the photo's XMP sidecar (the live-XMP naming, else
+    IMG.xmp) as Lightroom would; photo-score's marks never replace it, and *Learn from my
+    ratings* counts it. The photo itself is not touched."""
+    source = sidecar.library.servable_file(sidecar.cache.paths_for(image_id))
+    if source is None:
+        raise NotFoundError(f"photo {image_id}: its file is gone or outside the library")
+    outcome = set_hand_rating(source, body.rating, naming=sidecar.xmp.choice.naming)
+    if outcome.status == "failed":
+        raise PhotoScoreError(f"could not save the rating: {outcome.error}")
+    return RatingOut(rating=outcome.rating, sidecar=outcome.sidecar)
 
 
 @router.get("/{image_id}/thumbnail", response_class=FileResponse, responses=_JPEG)
