@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from PIL import Image
+from pydantic import BaseModel, Field
 
 from photo_score.errors import UsageError
 from photo_score.ingest.discover import RAW_EXTENSIONS
@@ -154,6 +155,28 @@ class SidecarReport:
     @property
     def failures(self) -> list[SidecarOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+    def counts(self) -> SidecarCounts:
+        """The tallies every surface reports (the CLI's JSON, the app's API)."""
+        return SidecarCounts(
+            created=self.count("created"),
+            updated=self.count("updated"),
+            unchanged=self.count("unchanged"),
+            skipped=self.count("skipped"),
+            failed=self.count("failed"),
+            kept=self.kept,
+        )
+
+
+class SidecarCounts(BaseModel):
+    """What one writing pass did, counted."""
+
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int = Field(description="JPEG twins of raw files: the raw's sidecar is theirs.")
+    failed: int
+    kept: int = Field(description="Sidecars whose hand-set rating or label was left alone.")
 
 
 def sidecar_path(photo: str | os.PathLike[str], naming: Naming) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,3 +24,10 @@ LimitOption = Annotated[
     int, typer.Option("--limit", help="Table rows to show (0 = all). JSON and CSV list all.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+class ReportFormat(StrEnum):
+    """``--format`` of the commands whose report is not a ranking (``xmp``, ``taste``)."""
+
+    table = "table"
+    json = "json"

@@ -10,13 +10,12 @@ import typer
 
 from photo_score.cli.options import ConfigOption, FormatOption, LimitOption, OutputOption
 from photo_score.cli.output import OutputFormat, emit
-from photo_score.cli.xmp_cmd import XmpOption, print_failures, summary_line
+from photo_score.cli.xmp_cmd import XmpOption, write_alongside
 from photo_score.pipeline import cached_entries
 from photo_score.report import failures_to_errors, rank_entries, summarize
 from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
-from photo_score.xmp import write_sidecars
 
 EXIT_PARTIAL = 1
 
@@ -49,8 +48,5 @@ def rescore(
             elapsed_s=time.perf_counter() - started,
         )
         emit(ranking, errors, summary, fmt, output, limit)
-        sidecars = write_sidecars(ranking.marks(), naming=xmp.value) if xmp else None
-    if sidecars is not None:
-        typer.echo(f"photo-score: {summary_line(sidecars)}", err=True)
-        print_failures(sidecars)
-    return EXIT_PARTIAL if errors or (sidecars and sidecars.failures) else 0
+        sidecar_failed = write_alongside(ranking, xmp)
+    return EXIT_PARTIAL if errors or sidecar_failed else 0

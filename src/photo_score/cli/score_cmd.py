@@ -16,7 +16,7 @@ from photo_score.cli.options import (
 )
 from photo_score.cli.output import OutputFormat, emit
 from photo_score.cli.progress import ProgressEvents
-from photo_score.cli.xmp_cmd import XmpOption, print_failures, summary_line
+from photo_score.cli.xmp_cmd import XmpOption, write_alongside
 from photo_score.errors import UsageError
 from photo_score.inference.registry import ranking_key, resolve_analyzer
 from photo_score.pipeline import analyze_paths, plan_paths
@@ -24,7 +24,6 @@ from photo_score.report import ErrorItem, failures_to_errors, rank_entries, summ
 from photo_score.scoring import ScoringConfig, load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import AnalyzerKey, Cache
-from photo_score.xmp import write_sidecars
 
 EXIT_PARTIAL = 1
 EXIT_INTERRUPTED = 130
@@ -83,15 +82,12 @@ def score(
             elapsed_s=report.elapsed_s,
         )
         emit(ranking, errors, summary, fmt, output, limit)
-        sidecars = write_sidecars(ranking.marks(), naming=xmp.value) if xmp else None
-    if sidecars is not None:
-        typer.echo(f"photo-score: {summary_line(sidecars)}", err=True)
-        print_failures(sidecars)
+        sidecar_failed = write_alongside(ranking, xmp)
     if report.stopped_reason:
         typer.echo(f"photo-score: stopped early: {report.stopped_reason}", err=True)
     if report.interrupted:
         return EXIT_INTERRUPTED
-    return EXIT_PARTIAL if errors or (sidecars and sidecars.failures) else 0
+    return EXIT_PARTIAL if errors or sidecar_failed else 0
 
 
 def _dry_run(paths: list[str], cache: Cache, key: AnalyzerKey, cfg: ScoringConfig) -> None:

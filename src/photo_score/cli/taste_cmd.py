@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
 
-from photo_score.cli.options import ConfigOption
+from photo_score.cli.options import ConfigOption, ReportFormat
 from photo_score.models import ATTRIBUTES
 from photo_score.pipeline import cached_entries
 from photo_score.ratings import TasteReport, learn_taste
 from photo_score.scoring import DISPLAY_NAMES, ScoringConfig, dump_config_yaml, load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def taste(

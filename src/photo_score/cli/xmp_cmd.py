@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -9,9 +10,9 @@ from typing import Annotated
 
 import typer
 
-from photo_score.cli.options import ConfigOption
+from photo_score.cli.options import ConfigOption, ReportFormat
 from photo_score.pipeline import cached_entries
-from photo_score.report import rank_entries
+from photo_score.report import Ranking, rank_entries
 from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
@@ -33,11 +34,6 @@ XmpOption = Annotated[
         "see photo-score xmp.",
     ),
 ]
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def xmp(
@@ -85,27 +81,11 @@ def xmp(
 
 def _as_json(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: bool) -> object:
     return {
-        "sidecars": [
-            {
-                "photo": o.photo,
-                "sidecar": o.sidecar,
-                "status": o.status,
-                "rating": o.rating,
-                "label": o.label,
-                "kept": list(o.kept),
-                "error": o.error,
-            }
-            for o in report.outcomes
-        ],
+        "sidecars": [dataclasses.asdict(o) for o in report.outcomes],
         "not_scored": [{"path": p, "error": e} for p, e in skipped],
         "summary": {
             "dry_run": dry_run,
-            "created": report.count("created"),
-            "updated": report.count("updated"),
-            "unchanged": report.count("unchanged"),
-            "skipped": report.count("skipped"),
-            "failed": report.count("failed"),
-            "kept": report.kept,
+            **report.counts().model_dump(),
             "not_scored": len(skipped),
         },
     }
@@ -113,19 +93,28 @@ def _as_json(report: SidecarReport, skipped: list[tuple[str, str]], dry_run: boo
 
 def summary_line(report: SidecarReport, *, dry_run: bool = False) -> str:
     """One line for what a writing pass did (``score --xmp`` prints it too)."""
-    verb = "would write" if dry_run else "wrote"
-    created, updated = report.count("created"), report.count("updated")
-    written = created + updated
+    c = report.counts()
+    written = c.created + c.updated
     line = (
-        f"{verb} {written} sidecar{'' if written == 1 else 's'} "
-        f"({created} new, {updated} updated); {report.count('unchanged')} already up to date"
+        f"{'would write' if dry_run else 'wrote'} {written} sidecar{'' if written == 1 else 's'} "
+        f"({c.created} new, {c.updated} updated); {c.unchanged} already up to date"
     )
-    if report.kept:
-        line += f"; kept your own rating or label in {report.kept}"
-    twins = report.count("skipped")
-    if twins:
-        line += f"; {twins} JPEG twins of raw files share their sidecar"
+    if c.kept:
+        line += f"; kept your own rating or label in {c.kept}"
+    if c.skipped:
+        line += f"; {c.skipped} JPEG twins of raw files share their sidecar"
     return line
+
+
+def write_alongside(ranking: Ranking, naming: NamingOption | None) -> bool:
+    """``score``/``rescore --xmp``: write the run's sidecars and say so on stderr (stdout
+    may be the JSON contract). True when a sidecar failed."""
+    if naming is None:
+        return False
+    report = write_sidecars(ranking.marks(), naming=naming.value)
+    typer.echo(f"photo-score: {summary_line(report)}", err=True)
+    print_failures(report)
+    return bool(report.failures)
 
 
 def print_failures(report: SidecarReport) -> None:

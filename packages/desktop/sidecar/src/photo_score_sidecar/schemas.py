@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from photo_score.buy_credits import CreditPlan
 from photo_score.catalog import LibraryStats, PhotoPage, PhotoQuery
 from photo_score.jobs import JobProgress
+from photo_score.xmp import SidecarCounts
 
 
 class Health(BaseModel):
@@ -162,17 +163,11 @@ class XmpFailure(BaseModel):
     error: str
 
 
-class XmpOut(BaseModel):
+class XmpOut(SidecarCounts):
     """What writing the sidecars did; photos are never modified."""
 
     dry_run: bool
     naming: Literal["adobe", "darktable"]
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int = Field(description="JPEG twins of raw files: the raw's sidecar is theirs.")
-    failed: int
-    kept: int = Field(description="Sidecars whose hand-set rating or label was left alone.")
     failures: list[XmpFailure] = Field(description="The first 100 failures, each with why.")
 
 

@@ -55,14 +55,9 @@ def _auto(sidecar: SidecarDep) -> XmpAutoOut:
 
 def _out(report: SidecarReport, naming: Naming, *, dry_run: bool) -> XmpOut:
     return XmpOut(
+        **report.counts().model_dump(),
         dry_run=dry_run,
         naming=naming,
-        created=report.count("created"),
-        updated=report.count("updated"),
-        unchanged=report.count("unchanged"),
-        skipped=report.count("skipped"),
-        failed=report.count("failed"),
-        kept=report.kept,
         failures=[
             XmpFailure(photo=o.photo, error=o.error or "failed")
             for o in report.failures[:MAX_FAILURES_LISTED]
