@@ -246,11 +246,40 @@ def write_sidecar(
     dry_run: bool = False,
 ) -> SidecarOutcome:
     """Merge ``mark`` into the sidecar at ``target``; errors become a failed outcome."""
+    return _edit(photo, target, lambda tree: _merge(tree, mark, overwrite=overwrite), dry_run)
+
+
+def set_hand_rating(photo: str, rating: int, *, naming: Naming) -> SidecarOutcome:
+    """Record the photographer's own rating (−1 rejected, 1–5, 0 to clear) in the photo's
+    sidecar, as Lightroom would: ``xmp:Rating``, everything else kept. It is also noted
+    as theirs (``photoscore:UserRating``), so photo-score's later marks never replace it
+    and taste learning counts it, even when it equals the rating photo-score chose."""
+    if not -1 <= rating <= 5:
+        raise UsageError(f"rating {rating}: use -1 (rejected), 0 (none) or 1–5 stars")
+    value = None if rating == 0 else str(rating)
+
+    def rate(tree: ET.Element) -> _Merged:
+        descriptions = _descriptions(tree)
+        now = _get(descriptions, NS_XMP, "Rating"), _get(descriptions, NS_PHOTOSCORE, "UserRating")
+        if now != (value, value):
+            _set(descriptions, NS_XMP, "Rating", value)
+            _set(descriptions, NS_PHOTOSCORE, "UserRating", value)
+        label = _get(descriptions, NS_XMP, "Label")
+        return _Merged(now != (value, value), rating or None, label, ())
+
+    return _edit(photo, sidecar_path(photo, naming), rate, dry_run=False)
+
+
+def _edit(
+    photo: str, target: Path, change: Callable[[ET.Element], _Merged], dry_run: bool
+) -> SidecarOutcome:
+    """Read the sidecar at ``target`` (or start one), let ``change`` edit it, and write it
+    back only when something changed. Errors become a failed outcome naming the file."""
     try:
         existing = _read(target)
         tree = _parse(existing) if existing is not None else _new_tree()
-        merged = _merge(tree, mark, overwrite=overwrite)
-        if existing is not None and not merged.changed:
+        merged = change(tree)
+        if not merged.changed:
             status: Status = "unchanged"
         else:
             status = "created" if existing is None else "updated"
@@ -262,37 +291,6 @@ def write_sidecar(
     return SidecarOutcome(
         photo, str(target), status, rating=merged.rating, label=merged.label, kept=merged.kept
     )
-
-
-def set_hand_rating(photo: str, rating: int, *, naming: Naming) -> SidecarOutcome:
-    """Record the photographer's own rating (−1 rejected, 1–5, 0 to clear) in the photo's
-    sidecar, as Lightroom would: ``xmp:Rating``, everything else kept. It is also noted
-    as theirs (``photoscore:UserRating``), so photo-score's later marks never replace it
-    and taste learning counts it, even when it equals the rating photo-score chose."""
-    if not -1 <= rating <= 5:
-        raise UsageError(f"rating {rating}: use -1 (rejected), 0 (none) or 1–5 stars")
-    target = sidecar_path(photo, naming)
-    try:
-        existing = _read(target)
-        tree = _parse(existing) if existing is not None else _new_tree()
-        descriptions = _descriptions(tree)
-        value = None if rating == 0 else str(rating)
-        before = (
-            _get(descriptions, NS_XMP, "Rating"),
-            _get(descriptions, NS_PHOTOSCORE, "UserRating"),
-        )
-        if before == (value, value):
-            status: Status = "unchanged"
-        else:
-            _set(descriptions, NS_XMP, "Rating", value)
-            _set(descriptions, NS_PHOTOSCORE, "UserRating", value)
-            status = "created" if existing is None else "updated"
-            _write(target, _serialize(tree, existing), durable=existing is not None)
-    except (OSError, SidecarError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return SidecarOutcome(photo, str(target), "failed", error=f"{target.name}: {reason}")
-    label = _get(descriptions, NS_XMP, "Label")
-    return SidecarOutcome(photo, str(target), status, rating=rating or None, label=label)
 
 
 def hand_rating(photo: str) -> tuple[int, RatingSource] | None:

@@ -67,7 +67,6 @@ class LiveXmp:
         self._choice = load_choice(home)
         self._last: tuple[Naming, SidecarReport] | None = None
         self._error: str | None = None
-        self._running = False
         self._wake = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
@@ -88,8 +87,7 @@ class LiveXmp:
     def status(self) -> tuple[XmpAuto, bool, tuple[Naming, SidecarReport] | None, str | None]:
         """(the choice, a pass running or pending, the last pass, why the last one failed)."""
         with self._lock:
-            busy = self._running or self._wake.is_set()
-            return self._choice, busy, self._last, self._error
+            return self._choice, not self._idle.is_set(), self._last, self._error
 
     def set_choice(self, choice: XmpAuto) -> None:
         save_choice(self._home, choice)
@@ -122,8 +120,6 @@ class LiveXmp:
             self._wake.clear()
             choice = self.choice
             if choice.enabled:
-                with self._lock:
-                    self._running = True
                 try:
                     report = write_sidecars(
                         self._marks(), naming=choice.naming, stop=self._stop.is_set
@@ -134,9 +130,6 @@ class LiveXmp:
                     log.exception("live XMP pass failed")
                     with self._lock:
                         self._error = str(exc) or exc.__class__.__name__
-                finally:
-                    with self._lock:
-                        self._running = False
             with self._lock:  # a nudge during the pass keeps it busy: one more pass follows
                 if not self._wake.is_set():
                     self._idle.set()
