@@ -129,17 +129,19 @@ def fit_taste(
     pull = _choose_pull(v, r, base_mix, rng)
 
     # What to expect on new photos, honestly: each outer fold is scored by a fit that
-    # chose its own pull (by inner cross-validation) without ever seeing that fold.
+    # chose its own pull (by inner cross-validation) without ever seeing that fold, and
+    # judged as the photographer would see it: the real reducer, penalties included.
     agree = base_agree = weight = 0.0
     for k in range(FOLDS):
         train, test = folds != k, folds == k
-        before_k, pairs_k = agreement(v[test] @ base_mix, r[test])
+        before_k, pairs_k = agreement(_final(v[test], base), r[test])
         if pairs_k == 0:
             continue
         fold_mix = _fit(
             v[train], r[train], base_mix, _choose_pull(v[train], r[train], base_mix, rng), rng
         )
-        agree += agreement(v[test] @ fold_mix, r[test])[0] * pairs_k
+        fold_config = config_with_mix(base, fold_mix, base.name)
+        agree += agreement(_final(v[test], fold_config), r[test])[0] * pairs_k
         base_agree += before_k * pairs_k
         weight += pairs_k
     held_after = agree / weight if weight else None
