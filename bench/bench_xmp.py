@@ -22,21 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from photo_score.xmp import Mark, hand_rating, read_sidecar, write_sidecars
+from _common import ROOT  # noqa: F401  (puts the repository on sys.path for tests.*)
 
-LIGHTROOM = """<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0-c000">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
-    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
-   xmp:CreatorTool="Adobe Photoshop Lightroom Classic 13.2"
-   crs:Exposure2012="+0.50" crs:Contrast2012="+12" crs:Highlights2012="-40">
-   <dc:subject><rdf:Bag><rdf:li>beach</rdf:li><rdf:li>family</rdf:li></rdf:Bag></dc:subject>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-"""
+from photo_score.xmp import Mark, hand_rating, read_sidecar, write_sidecars
+from tests.factories.ratings import LIGHTROOM
+
 TIERS = (
     ("Excellent", 5, "Green"),
     ("Strong", 4, None),
@@ -99,7 +89,8 @@ def _check(photos: list[Path], *, merged: bool) -> None:
         assert read_sidecar(sidecar) == (mark.rating, mark.label), sidecar
         if merged:
             text = sidecar.read_text("utf-8")
-            assert "Highlights2012" in text, sidecar
+            assert "Exposure2012" in text, sidecar
+            assert "+0.50" in text, sidecar
             assert "family" in text, sidecar
 
 

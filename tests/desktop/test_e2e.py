@@ -326,12 +326,7 @@ def test_bursts_badges_keepers_only_and_the_burst_strip(
     paths = make_burst(folder)
     context, page, errors = open_app(browser, served)
     try:
-        page.get_by_test_id("add-folder-input").fill(str(folder))
-        page.get_by_test_id("add-folder-submit").click()
-        page.get_by_test_id("score-button").click()
-        expect(page.get_by_test_id("job-progress")).to_have_attribute(
-            "data-state", "done", timeout=120_000
-        )
+        score_in_app(page, folder)
         cards = page.locator("[data-testid=photo-grid] [data-testid=photo-card]")
         expect(cards).to_have_count(4)
         ids = {Path(p["path"]).name: p["image_id"] for p in _api(served, "/api/photos")["items"]}
@@ -424,12 +419,7 @@ def test_learn_from_my_ratings_puts_fitted_weights_on_the_sliders(
     folder = soft_and_sharp_shoot(served["folder"].parent / "rated")
     context, page, errors = open_app(browser, served)
     try:
-        page.get_by_test_id("add-folder-input").fill(str(folder))
-        page.get_by_test_id("add-folder-submit").click()
-        page.get_by_test_id("score-button").click()
-        expect(page.get_by_test_id("job-progress")).to_have_attribute(
-            "data-state", "done", timeout=120_000
-        )
+        score_in_app(page, folder)
         photos = _api(served, "/api/photos?limit=200")["items"]
         mine = [p for p in photos if Path(p["path"]).parent == folder.resolve()]
         rate_by(mine, "sharpness")
@@ -458,6 +448,18 @@ def test_learn_from_my_ratings_puts_fitted_weights_on_the_sliders(
 
 # Let one aesthetic attribute decide the aesthetic half: reorders the generated shoot.
 SLIDERS = {"composition": 0, "subject_strength": 0, "visual_appeal": 1}
+
+
+def score_in_app(page: Any, folder: Path) -> None:
+    """Add ``folder`` to the library and score it from the Library bar, to the end."""
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("add-folder-input").fill(str(folder))
+    page.get_by_test_id("add-folder-submit").click()
+    page.get_by_test_id("score-button").click()
+    expect(page.get_by_test_id("job-progress")).to_have_attribute(
+        "data-state", "done", timeout=120_000
+    )
 
 
 def _api(served: dict[str, Any], path: str) -> Any:

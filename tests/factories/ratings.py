@@ -11,6 +11,32 @@ from PIL import Image, ImageFilter
 
 from tests.factories.photos import make_camera_jpeg
 
+# What Lightroom writes beside a raw file: one description per schema, properties as
+# child elements, a packet wrapper, develop settings photo-score must not lose.
+LIGHTROOM = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0-c000">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:acme="http://example.com/acme/1.0/"
+   xmp:CreatorTool="Adobe Photoshop Lightroom Classic 13.2"
+   crs:Exposure2012="+0.50"
+   acme:Flag="kept">
+   <!-- a comment another app left -->
+   <dc:subject>
+    <rdf:Bag>
+     <rdf:li>beach</rdf:li>
+     <rdf:li>family</rdf:li>
+    </rdf:Bag>
+   </dc:subject>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>
+"""
+
 # A sidecar as Lightroom or darktable writes it: a rating and no photo-score fields.
 HAND_SIDECAR = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
  xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""

@@ -21,6 +21,7 @@ import type {
   XmpAuto,
 } from "./types";
 import { AESTHETIC, ATTRIBUTES, TECHNICAL } from "./types";
+import { effectiveShare } from "../lib/configDraft";
 import { TIERS, tierFor } from "../lib/tiers";
 import { mockAdvice, mockInsights } from "./mockInsights";
 
@@ -440,13 +441,7 @@ export function createMockApi(opts: MockOptions = {}): Api {
       // A photographer who cares for colour: visual appeal gains most of the score.
       const after: Record<Attribute, number> = { composition: 0.11, subject_strength: 0.08, visual_appeal: 0.65, sharpness: 0, exposure_balance: 0.16, noise_level: 0 };
       const share = Object.fromEntries(
-        ATTRIBUTES.map((a) => {
-          const cat = AESTHETIC.includes(a) ? "aesthetic" : "technical";
-          const w = saved.weights[cat];
-          const sum = Object.values(w).reduce((s, x) => s + x, 0);
-          const cs = saved.category_weights.aesthetic + saved.category_weights.technical;
-          return [a, { before: r2(((w[a] ?? 0) / sum) * (saved.category_weights[cat] / cs)), after: after[a] }];
-        }),
+        ATTRIBUTES.map((a) => [a, { before: r2(effectiveShare(saved, AESTHETIC.includes(a) ? "aesthetic" : "technical", a)), after: after[a] }]),
       );
       const a = 0.11 + 0.08 + 0.65;
       const t = 0.16;
