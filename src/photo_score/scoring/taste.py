@@ -50,12 +50,20 @@ class TasteFit:
     held_out_before: float | None  # cross-validated: the base config on each fold
     held_out_after: float | None  # a fit that never saw the fold (nor chose its pull on
     # it), on that fold
-    pull: float  # the strength of the pull to the base weights that was chosen
-    # The fitted weights order photos the fit never saw better than the base weights, by
-    # at least 2 points of agreement: worth using.
-    improves: bool
-    mix: tuple[float, ...]  # β, the fitted share of each attribute (ATTRIBUTES order)
-    base_mix: tuple[float, ...]
+    base_mix: tuple[float, ...]  # β of the base config
+
+    @property
+    def mix(self) -> tuple[float, ...]:
+        """β, the fitted share of each attribute (ATTRIBUTES order), as the config has it."""
+        return tuple(round(float(x), 4) for x in mix_of(self.config))
+
+    @property
+    def improves(self) -> bool:
+        """The fitted weights order photos the fit never saw better than the base weights,
+        by at least ``IMPROVES_BY`` of agreement: worth using."""
+        if self.held_out_after is None or self.held_out_before is None:
+            return False
+        return self.held_out_after - self.held_out_before >= IMPROVES_BY
 
 
 def mix_of(config: ScoringConfig) -> Array:
@@ -149,9 +157,8 @@ def fit_taste(
     mix = _fit(v, r, base_mix, pull, rng)
     config = config_with_mix(base, mix, name or f"{base.name}-taste")
 
-    fitted_mix = mix_of(config)  # as rounded into the config
-    before, pairs = agreement(_final(values[complete], base), r)
-    after, _ = agreement(_final(values[complete], config), r)
+    before, pairs = agreement(_final(v, base), r)
+    after, _ = agreement(_final(v, config), r)
     return TasteFit(
         config=config,
         rated=len(r),
@@ -160,11 +167,6 @@ def fit_taste(
         after=after,
         held_out_before=held_before,
         held_out_after=held_after,
-        pull=pull,
-        improves=held_after is not None
-        and held_before is not None
-        and held_after - held_before >= IMPROVES_BY,
-        mix=tuple(round(float(x), 4) for x in fitted_mix),
         base_mix=tuple(round(float(x), 4) for x in base_mix),
     )
 
