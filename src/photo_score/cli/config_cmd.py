@@ -1,4 +1,4 @@
-"""``photo-score config init|validate|schema``."""
+"""``photo-score config init|validate|schema|show|use|reset``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import typer
 
 from photo_score.errors import UsageError
 from photo_score.scoring import config_json_schema, default_config, dump_config_yaml, load_config
+from photo_score.settings import get_settings
+from photo_score.user_config import load_active, reset_active, save_active
 
 app = typer.Typer(help="Create, check and describe scoring configs.", no_args_is_help=True)
 
@@ -39,3 +41,32 @@ def validate(path: Annotated[Path, typer.Argument(help="The config to check.")])
 def schema() -> None:
     """Print the config's JSON Schema (for editors and validators)."""
     typer.echo(json.dumps(config_json_schema(), indent=2))
+
+
+@app.command("show")
+def show() -> None:
+    """Print the active config: the one every command and the app score with."""
+    active = load_active(get_settings().home)
+    where = f"{active.path}" if active.source == "file" else "built in (none saved)"
+    typer.echo(
+        f"# active config: {where}; {active.config.name}, fingerprint {active.config.fingerprint}"
+    )
+    typer.echo(active.yaml, nl=not active.yaml.endswith("\n"))
+
+
+@app.command("use")
+def use(path: Annotated[Path, typer.Argument(help="The config to make active.")]) -> None:
+    """Make a config the active one, for every command and the app (at its next launch)."""
+    load_config(path)  # refuses a missing or invalid file, naming it as typed
+    active = save_active(get_settings().home, path.read_text(encoding="utf-8"))
+    typer.echo(
+        f"active config: {active.config.name} (fingerprint {active.config.fingerprint}), "
+        f"copied to {active.path}"
+    )
+
+
+@app.command("reset")
+def reset() -> None:
+    """Forget the saved config: the built-in one is active again."""
+    active = reset_active(get_settings().home)
+    typer.echo(f"active config: the built-in one ({active.config.fingerprint})")

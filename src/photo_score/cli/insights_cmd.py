@@ -17,9 +17,9 @@ from photo_score.cli.options import ConfigOption, OutputOption
 from photo_score.errors import NotFoundError
 from photo_score.recommendations import PersonalityProfile, personality_from_cache, render_html
 from photo_score.recommendations.profile import RecommendationType
-from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
+from photo_score.user_config import config_for_run
 
 
 class InsightsFormat(StrEnum):
@@ -51,8 +51,8 @@ def insights(
     output: OutputOption = None,
 ) -> None:
     """Your photography personality: style, subjects, strengths, weaknesses and trends."""
-    cfg = load_config(config)
     settings = get_settings()
+    cfg = config_for_run(settings.home, config)
     with Cache(settings.cache_path) as cache:
         profile = personality_from_cache(cache, config=cfg)
     if profile.photo_count == 0:

@@ -12,7 +12,12 @@ from photo_score.cli.output import OutputFormat
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Scoring config (YAML). Default: the built-in one."),
+    typer.Option(
+        "--config",
+        "-c",
+        help="Scoring config (YAML). Default: the active one (saved in the app or by "
+        "`photo-score config use`), else the built-in one; `default` forces the built-in one.",
+    ),
 ]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table, json (stable contract) or csv.")

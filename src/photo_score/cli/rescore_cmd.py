@@ -13,9 +13,9 @@ from photo_score.cli.output import OutputFormat, emit
 from photo_score.cli.xmp_cmd import XmpOption, write_alongside
 from photo_score.pipeline import cached_entries
 from photo_score.report import failures_to_errors, rank_entries, summarize
-from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
+from photo_score.user_config import config_for_run
 
 EXIT_PARTIAL = 1
 
@@ -32,8 +32,8 @@ def rescore(
 ) -> int:
     """Re-score cached photos with a config, instantly, without analyzing anything."""
     started = time.perf_counter()
-    cfg = load_config(config)
     settings = get_settings()
+    cfg = config_for_run(settings.home, config)
     with Cache(settings.cache_path) as cache:
         entries, failures = cached_entries([str(p) for p in paths] if paths else None, cache=cache)
         ranking = rank_entries(entries, cache=cache, config=cfg)

@@ -21,9 +21,10 @@ from photo_score.errors import UsageError
 from photo_score.inference.registry import ranking_key, resolve_analyzer
 from photo_score.pipeline import analyze_paths, plan_paths
 from photo_score.report import ErrorItem, failures_to_errors, rank_entries, summarize
-from photo_score.scoring import ScoringConfig, load_config
+from photo_score.scoring import ScoringConfig
 from photo_score.settings import get_settings
 from photo_score.storage.cache import AnalyzerKey, Cache
+from photo_score.user_config import config_for_run
 
 EXIT_PARTIAL = 1
 EXIT_INTERRUPTED = 130
@@ -50,10 +51,10 @@ def score(
     xmp: XmpOption = None,
 ) -> int:
     """Score every photo under PATHS and print the ranking, best first."""
-    cfg = load_config(config)  # an invalid config is refused before any work starts
+    settings = get_settings()
+    cfg = config_for_run(settings.home, config)  # a bad config is refused before any work
     if max_cost is not None and max_cost < 0:
         raise UsageError("--max-cost must be zero or more")
-    settings = get_settings()
     with Cache(settings.cache_path) as cache:
         spec = resolve_analyzer(analyzer, settings, cfg, cache, max_cost=max_cost)
         if dry_run:

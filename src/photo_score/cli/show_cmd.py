@@ -16,9 +16,10 @@ from photo_score.errors import NotFoundError
 from photo_score.models import ATTRIBUTES
 from photo_score.pipeline import PhotoEntry
 from photo_score.report import BurstPlace, rank_entries
-from photo_score.scoring import ScoringConfig, explain, load_config, score_one
+from photo_score.scoring import ScoringConfig, explain, score_one
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
+from photo_score.user_config import config_for_run
 
 
 def _burst(
@@ -46,8 +47,8 @@ def show(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Explain one scored photo."""
-    cfg = load_config(config)
     settings = get_settings()
+    cfg = config_for_run(settings.home, config)
     with Cache(settings.cache_path) as cache:
         image_id = cache.find_image(photo)
         if image_id is None:

@@ -12,9 +12,10 @@ from photo_score.cli.options import ConfigOption, ReportFormat
 from photo_score.models import ATTRIBUTES
 from photo_score.pipeline import cached_entries
 from photo_score.ratings import TasteReport, learn_taste
-from photo_score.scoring import DISPLAY_NAMES, ScoringConfig, dump_config_yaml, load_config
+from photo_score.scoring import DISPLAY_NAMES, ScoringConfig, dump_config_yaml
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
+from photo_score.user_config import config_for_run
 
 
 def taste(
@@ -33,8 +34,8 @@ def taste(
     Ratings are read from the photos' XMP sidecars (either naming; not the ones
     photo-score wrote) or from the XMP inside JPEG and TIFF files. Uses the cache only.
     """
-    base = load_config(config)
     settings = get_settings()
+    base = config_for_run(settings.home, config)
     with Cache(settings.cache_path) as cache:
         entries, _ = cached_entries([str(p) for p in paths], cache=cache)
         rows = cache.load_attributes([e.image_id for e in entries])

@@ -13,9 +13,9 @@ import typer
 from photo_score.cli.options import ConfigOption, ReportFormat
 from photo_score.pipeline import cached_entries
 from photo_score.report import Ranking, rank_entries
-from photo_score.scoring import load_config
 from photo_score.settings import get_settings
 from photo_score.storage.cache import Cache
+from photo_score.user_config import config_for_run
 from photo_score.xmp import SidecarReport, write_sidecars
 
 EXIT_PARTIAL = 1
@@ -63,8 +63,8 @@ def xmp(
     Uses the cache only (score first). Photos are never modified; existing sidecars
     keep everything else they hold, and ratings or labels you changed by hand stay.
     """
-    cfg = load_config(config)
     settings = get_settings()
+    cfg = config_for_run(settings.home, config)
     with Cache(settings.cache_path) as cache:
         entries, failures = cached_entries([str(p) for p in paths], cache=cache)
         ranking = rank_entries(entries, cache=cache, config=cfg)
