@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from photo_score.errors import NotFoundError, UsageError
 from photo_score.models import ATTRIBUTES, AnalysisResult, Critique, PhotoMetadata
-from photo_score.report import BurstIndex, BurstPlace, BurstRanking, ScoredPhoto, burst_marks
+from photo_score.report import BurstIndexes, BurstPlace, BurstRanking, ScoredPhoto, burst_marks
 from photo_score.scoring import (
     Explanation,
     ScoreBreakdown,
@@ -228,7 +228,7 @@ class Catalog:
     name_rank: IntArray  # position in case-insensitive name order
     camera_rank: IntArray
     row_of: dict[str, int] = field(default_factory=dict)
-    bursts: BurstIndex | None = None  # over one row per image id (``burst_rows``)
+    bursts: BurstIndexes | None = None  # over one row per image id (``burst_rows``)
     burst_rows: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
     def __len__(self) -> int:
@@ -281,7 +281,7 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
         name_rank=_rank_of(names_lower),
         camera_rank=_rank_of([c or "" for c in camera.tolist()]),
         row_of=row_of,
-        bursts=BurstIndex(
+        bursts=BurstIndexes(
             cache,
             [ids[r] for r in burst_rows],
             (capture[burst_rows], [metadata[r].burst_camera for r in burst_rows]),

@@ -39,6 +39,7 @@ from photo_score.scoring.bursts import (
     split_unlike,
     stray_notes,
 )
+from photo_score.scoring.config import BURST_GAP_S
 from photo_score.storage.cache import AnalyzerKey, Cache
 from photo_score.xmp import Mark, mark_for
 
@@ -125,16 +126,19 @@ class BurstIndex:
         image_ids: Sequence[str],
         capture: tuple[npt.NDArray[np.float64], Sequence[str | None]] | None = None,
         paths: Sequence[str | None] | None = None,
+        gap_s: float = BURST_GAP_S,
     ) -> None:
         """``capture``: each photo's capture time in seconds (NaN unknown) and its
         :func:`~photo_score.scoring.bursts.camera_identity`, when the caller has already
         read them (else they are read from the cache on first use). ``paths``: a path of
         each photo, to know a RAW+JPEG pair as one shot (:func:`raw_twins`); the twin that
-        does not stand for the shot takes the other's place in its burst."""
+        does not stand for the shot takes the other's place in its burst. ``gap_s``: the
+        config's ``burst_gap_s``."""
         self._cache = cache
         self.image_ids = list(image_ids)
         self._capture = capture
         self._paths = list(paths) if paths is not None else None
+        self.gap_s = gap_s
         self._lock = threading.Lock()
         self._bursts: list[npt.NDArray[np.intp]] | None = None  # rows, capture order
         self._where: dict[str, tuple[int, int]] = {}  # image id → (burst, frame in it)
@@ -149,7 +153,7 @@ class BurstIndex:
             if twins:  # a shot's second file is not a frame of its own
                 times = times.copy()
                 times[list(twins)] = np.nan
-            chains = find_bursts(times, cameras)
+            chains = find_bursts(times, cameras, self.gap_s)
             self._measured = self._read_measured(chains)
             self._bursts = split_unlike(chains, self._measured[:, : len(LAYOUT)])
             for number, burst in enumerate(self._bursts):
@@ -171,6 +175,13 @@ class BurstIndex:
             if values is not None:
                 measured[r] = values
         return measured
+
+    def capture(self) -> tuple[npt.NDArray[np.float64], Sequence[str | None]]:
+        """Each photo's capture time and camera (read once), for an index of another gap."""
+        with self._lock:
+            if self._capture is None:
+                self._capture = self._read_capture()
+            return self._capture
 
     def _read_capture(self) -> tuple[npt.NDArray[np.float64], list[str | None]]:
         fields = self._cache.capture_fields(self.image_ids)  # only photos with a time
@@ -217,6 +228,36 @@ class BurstIndex:
         """The places under one config; ``values`` holds the attributes as scored (N×6,
         NaN missing), one row per image id in this index's order."""
         return BurstRanking(self, values, config)
+
+
+class BurstIndexes:
+    """One :class:`BurstIndex` per grouping window (``burst_gap_s``) over the same photos,
+    each made when a config first asks for it; capture times are read once for all."""
+
+    def __init__(
+        self,
+        cache: Cache,
+        image_ids: Sequence[str],
+        capture: tuple[npt.NDArray[np.float64], Sequence[str | None]] | None = None,
+        paths: Sequence[str | None] | None = None,
+    ) -> None:
+        self._first = BurstIndex(cache, image_ids, capture, paths)
+        self._cache, self._paths = cache, paths
+        self._by_gap = {self._first.gap_s: self._first}
+        self._lock = threading.Lock()
+
+    def for_gap(self, gap_s: float) -> BurstIndex:
+        with self._lock:
+            index = self._by_gap.get(gap_s)
+            if index is None:
+                ids, capture = self._first.image_ids, self._first.capture()
+                index = BurstIndex(self._cache, ids, capture, self._paths, gap_s)
+                self._by_gap[gap_s] = index
+            return index
+
+    def ranked(self, values: npt.NDArray[np.float64], config: ScoringConfig) -> BurstRanking:
+        """:meth:`BurstIndex.ranked` on the index of the config's window."""
+        return self.for_gap(config.burst_gap_s).ranked(values, config)
 
 
 class BurstRanking:
@@ -309,7 +350,8 @@ class Ranking:
         scored = np.flatnonzero(~np.isnan(self._arrays.final))  # one row per image id
         path_of = {self._image_ids[row]: entry.path for entry, row in self._ranked}
         ids = [self._image_ids[r] for r in scored]
-        index = BurstIndex(self._cache, ids, paths=[path_of.get(i) for i in ids])
+        paths = [path_of.get(i) for i in ids]
+        index = BurstIndex(self._cache, ids, paths=paths, gap_s=self._config.burst_gap_s)
         return index.ranked(self._arrays.values[scored], self._config)
 
     def photos(self, limit: int | None = None, *, chunk: int = 500) -> Iterator[ScoredPhoto]:

@@ -175,3 +175,34 @@ def test_a_raw_and_its_jpeg_are_one_frame_of_the_burst(run_cli: RunCli, tmp_path
     assert sorted(b["rank"] for b in raws) == [1, 2, 3]
     for i in range(3):
         assert photos[f"IMG_{i}.JPG"]["burst"] == photos[f"IMG_{i}.DNG"]["burst"]
+
+
+def test_a_wider_window_groups_the_retake_and_leaves_the_other_scene_out(
+    run_cli: RunCli, real_photos: Path, tmp_path: Path
+) -> None:
+    """A minute after the burst the photographer shot the scene again; between them, half a
+    minute after the burst, a flower. At 2 s the re-take stands alone; with the window
+    widened to 90 s it joins the burst, and the flower, shot in between, does not."""
+    folder = moto_burst_folder(real_photos, tmp_path)
+    flower = np.array(prepare_photo(str(real_photos / "canon_s40_flower.jpg"), "f").preview)
+    save_frame(flower, folder / "f_flower.jpg", "2024:06:01 18:30:35", "000")
+    scored = run_cli("score", str(folder), "--analyzer", "local", "--format", "json", "-q")
+    assert scored.code == 0, scored.err
+    photos = _by_name(scored.json()["photos"])
+    assert photos["e_later"]["burst"] is None
+    assert photos["a_as_shot"]["burst"]["size"] == 4
+
+    wide = tmp_path / "wide.yaml"
+    wide.write_text("name: retakes\nburst_gap_s: 90\n")
+    result = run_cli("rescore", str(folder), "--config", str(wide), "--format", "json")
+    assert result.code == 0, result.err
+    photos = _by_name(result.json()["photos"])
+    assert photos["f_flower"]["burst"] is None
+    group = {n: photos[n]["burst"] for n in ("a_as_shot", "b_brighter", "c_shaken", "d_grainy")}
+    group["e_later"] = photos["e_later"]["burst"]
+    assert {b["size"] for b in group.values()} == {5}
+    assert {b["id"] for b in group.values()} == {photos["a_as_shot"]["image_id"]}
+    assert sorted(b["rank"] for b in group.values()) == [1, 2, 3, 4, 5]
+    # The re-take has the as-shot frame's pixels: one of the two is kept, not a faulty copy.
+    keeper = next(n for n, b in group.items() if b["keeper"])
+    assert keeper in {"a_as_shot", "e_later"}

@@ -21,7 +21,7 @@ from photo_score.catalog import (
 from photo_score.errors import NotFoundError, UsageError
 from photo_score.library import Library, OutsideLibraryError
 from photo_score.models import ATTRIBUTES, AnalysisResult, PhotoMetadata
-from photo_score.scoring import default_config, parse_config
+from photo_score.scoring import ScoringConfig, default_config, parse_config
 from photo_score.storage.cache import Cache
 
 
@@ -213,3 +213,44 @@ def test_bursts_are_found_ranked_and_collapse_to_their_keepers(
     assert detail.photo.burst is not None
     assert detail.photo.burst.rank == 3  # the softest frame
     assert photo_detail(cache, ranked, _id(103)).burst == []
+
+
+def test_a_wider_window_groups_the_retakes_of_one_scene(cache: Cache, tmp_path: Path) -> None:
+    """Three frames of one scene 20 s apart, then another scene 20 s later: no burst at 2 s;
+    at 30 s the three are one group with a keeper, and the other scene stays out of it."""
+    folder = tmp_path / "lib"
+    alike, other = (0, 0, 0, 0), (2**32 - 1,) * 4  # layout words: 0 and 128 bits apart
+    shots = {"P0": (0.5, alike), "P1": (0.9, alike), "P2": (0.6, alike), "VIEW": (0.8, other)}
+    with cache.transaction():
+        for k, (name, (sharpness, layout)) in enumerate(shots.items()):
+            metadata = PhotoMetadata(
+                capture_time=f"2024-05-01T09:00:{20 * k:02d}", camera_model="X"
+            )
+            attributes = dict.fromkeys(ATTRIBUTES, 0.7) | {"sharpness": sharpness}
+            readings = {"luma_p50": 120.0} | {f"layout_{i}": float(w) for i, w in enumerate(layout)}
+            record(cache, folder / f"{name}.jpg", _id(200 + k), metadata, attributes, readings)
+    rankings = RankingCache(cache)
+    folders = [(1, str(folder))]
+    bursts = {
+        p.name: p.burst
+        for p in query_photos(rankings.ranked(folders, default_config()), PhotoQuery()).items
+    }
+    assert set(bursts.values()) == {None}
+
+    wide = ScoringConfig.model_validate(default_config().model_dump() | {"burst_gap_s": 30.0})
+    ranked = rankings.ranked(folders, wide)
+    bursts = {p.name: p.burst for p in query_photos(ranked, PhotoQuery()).items}
+    assert bursts["VIEW.jpg"] is None
+    keeper = bursts["P1.jpg"]
+    assert keeper is not None
+    assert (keeper.keeper, keeper.size) == (True, 3)
+    assert [s.name for s in photo_detail(cache, ranked, _id(200)).burst] == [
+        "P0.jpg",
+        "P1.jpg",
+        "P2.jpg",
+    ]
+    kept = query_photos(ranked, PhotoQuery(keepers=True))
+    assert sorted(p.name for p in kept.items) == ["P1.jpg", "VIEW.jpg"]
+    # The default window's ranking is still served as it was.
+    again = query_photos(rankings.ranked(folders, default_config()), PhotoQuery()).items
+    assert {p.burst for p in again} == {None}

@@ -409,6 +409,53 @@ def test_bursts_badges_keepers_only_and_the_burst_strip(
         context.close()
 
 
+def test_a_wider_burst_window_groups_the_retakes(served: dict[str, Any], browser: Any) -> None:
+    """Three frames of one scene 20 s apart are no burst at 2 s; choosing 30 s on the
+    Scoring screen badges them in the preview, and once saved, in the library."""
+    from playwright.sync_api import expect
+
+    from tests.factories.photos import make_camera_jpeg
+
+    folder = served["folder"].parent / "retakes"
+    folder.mkdir()
+    for i, second in enumerate(("05", "25", "45"), start=1):
+        make_camera_jpeg(
+            folder / f"IMG_{i:04d}.jpg",
+            size=(960, 640),
+            seed=3,
+            exif={"DateTimeOriginal": f"2024:06:01 18:40:{second}", "SubSecTimeOriginal": "000"},
+        )
+    context, page, errors = open_app(browser, served)
+    try:
+        score_in_app(page, folder)
+        cards = page.locator("[data-testid=photo-grid] [data-testid=photo-card]")
+        expect(cards).to_have_count(3)
+        expect(cards.get_by_test_id("burst-badge")).to_have_count(0)
+
+        page.get_by_test_id("nav-config").click()
+        preview = page.get_by_test_id("rank-preview")
+        expect(preview.get_by_test_id("photo-card")).to_have_count(3)
+        expect(preview.get_by_test_id("burst-badge")).to_have_count(0)
+        page.get_by_test_id("burst-gap").select_option("30")
+        expect(page.get_by_text("Unsaved changes")).to_be_visible()
+        expect(preview.get_by_test_id("burst-badge")).to_have_count(3)
+        expect(preview.get_by_test_id("burst-badge").filter(has_text="★ Keep")).to_have_count(1)
+        page.get_by_test_id("config-save").click()
+        expect(
+            page.get_by_text("Saved. The library is ranked with the new weights.")
+        ).to_be_visible()
+        assert _api(served, "/api/config")["parsed"]["burst_gap_s"] == 30
+
+        page.get_by_test_id("nav-library").click()
+        expect(cards.get_by_test_id("burst-badge")).to_have_count(3)
+        expect(
+            cards.get_by_test_id("burst-badge").filter(has_text="★ Keep · burst of 3")
+        ).to_have_count(1)
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_learn_from_my_ratings_puts_fitted_weights_on_the_sliders(
     served: dict[str, Any], browser: Any
 ) -> None:

@@ -101,10 +101,16 @@ class TestFingerprint:
         [
             {"penalties": []},
             {"xmp": {**default_config().model_dump()["xmp"], "Strong": {"rating": 3}}},
+            {"burst_gap_s": 30.0},
         ],
     )
     def test_changes_with_scoring_content(self, change: dict[str, object]) -> None:
         assert make_config(**change).fingerprint != default_config().fingerprint
+
+    def test_the_default_burst_window_written_out_keeps_older_fingerprints(self) -> None:
+        assert parse_config("name: x\nburst_gap_s: 2\n", "x").fingerprint == (
+            default_config().fingerprint
+        )
 
 
 def _error(text: str, source: str = "config.yaml") -> str:
@@ -176,6 +182,8 @@ def _error(text: str, source: str = "config.yaml") -> str:
             "xmp: {Keep: {rating: 5}}",
             "config.yaml: xmp: no rating given for tier 'Bin'",
         ),
+        ("name: x\nburst_gap_s: 0\n", "config.yaml: burst_gap_s: must be > 0 (got 0)"),
+        ("name: x\nburst_gap_s: 7200\n", "config.yaml: burst_gap_s: must be ≤ 3600 (got 7200)"),
         ("name: x\nversion: 2\n", "config.yaml: version: unsupported version 2"),
         ("weights: {}\n", "config.yaml: name: is required"),
         ("name: ''\n", "config.yaml: name: must not be empty"),

@@ -2,11 +2,13 @@
 
 Grouping follows the common standard (Lightroom's auto-stack by capture time, ON1's
 time-between-stacks, and their similarity check): frames from one camera whose capture
-times are at most ``BURST_GAP_S`` apart chain into one burst (files that name no camera
-count as one camera; a time without an offset is read as UTC), and the chain is cut where
-the scene changes (:func:`split_unlike`: the local analyzer's layout signature). A frame
-without a capture time is never grouped. The gap is short on purpose: the layout check
-tells two scenes apart, not two moments of one scene.
+times are at most the config's ``burst_gap_s`` apart (2 s unless the photographer widens
+it) chain into one burst (files that name no camera count as one camera; a time without
+an offset is read as UTC), and the chain is cut where the scene changes
+(:func:`split_unlike`: the local analyzer's layout signature). A frame without a capture
+time is never grouped. The default gap is short: within it the layout check need only
+tell two scenes apart. Widened to half a minute or more it also groups the re-takes of a
+pose or a view, which are what a photographer culls between next.
 
 Ranking within a burst is relative, the way photographers cull one: the frames show one
 scene under one light, so what sets them apart is focus, shake, noise, a blink, a turn
@@ -40,10 +42,9 @@ import numpy.typing as npt
 
 from photo_score.ingest.discover import RAW_EXTENSIONS
 from photo_score.models import ATTRIBUTES
-from photo_score.scoring.config import ScoringConfig
+from photo_score.scoring.config import BURST_GAP_S, ScoringConfig
 from photo_score.scoring.reducer import score_matrix
 
-BURST_GAP_S = 2.0  # seconds between consecutive frames of one burst, at most
 # The local analyzer's layout signature, four 32-bit words (see
 # inference.local.composition.layout_signature), and how many of its 128 bits two frames
 # of one scene may differ in. On the bench photos (bench_local_accuracy.py, middle

@@ -24,6 +24,8 @@ from photo_score.scoring._messages import describe_errors
 
 Weight = Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)]
 Unit = Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)]
+# Frames of one camera shot at most this many seconds apart (and of one scene) are a burst.
+BURST_GAP_S = 2.0
 TaskName = Literal["features", "aesthetic", "technical", "metadata", "critique"]
 TASK_NAMES: tuple[str, ...] = get_args(TaskName)
 assert get_args(AttributeName) == ATTRIBUTES, "AttributeName must list models.ATTRIBUTES"
@@ -177,6 +179,13 @@ class ScoringConfig(_Section):
     # What a burst's frames other than its keeper write instead of their tier's mark
     # (e.g. rating 1, label Yellow: a second look in Lightroom); None: their tier's mark.
     xmp_burst_others: XmpMark | None = None
+    # How far apart (seconds) two frames of one camera may be shot and still be grouped,
+    # when they show one scene (scoring.bursts). 2 s groups bursts; 30-60 s also groups
+    # the re-takes of a pose or a view, as Lightroom's auto-stack and ON1's time between
+    # stacks let photographers choose. An hour at most, Lightroom's own limit.
+    burst_gap_s: Annotated[float, Field(gt=0, le=3600, strict=True, allow_inf_nan=False)] = (
+        BURST_GAP_S
+    )
     vision: VisionConfig = VisionConfig()
 
     @field_validator("version")
@@ -225,11 +234,12 @@ class ScoringConfig(_Section):
 
     @cached_property
     def fingerprint(self) -> str:
-        """12 hex digits that change exactly when scores, tiers or XMP marks could change.
+        """12 hex digits that change exactly when scores, tiers, bursts or XMP marks could
+        change.
 
         Hashes the normalized scoring content: weights renormalised as the reducer uses them,
-        penalties, tiers and XMP marks. ``name`` and ``vision`` are left out (they do not
-        change a score; the analyzers record their own provenance).
+        penalties, tiers, XMP marks and the burst window. ``name`` and ``vision`` are left
+        out (they do not change a score; the analyzers record their own provenance).
         """
         w = self.weights.vector()
         a_sum, t_sum = sum(w[:3]), sum(w[3:])
@@ -248,6 +258,8 @@ class ScoringConfig(_Section):
         }
         if self.xmp_burst_others is not None:  # absent: the fingerprints of older configs
             content["xmp_burst_others"] = self.xmp_burst_others.model_dump()
+        if self.burst_gap_s != BURST_GAP_S:  # the same for the grouping window
+            content["burst_gap_s"] = self.burst_gap_s
         blob = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 

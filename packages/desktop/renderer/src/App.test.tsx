@@ -225,6 +225,22 @@ describe("scoring config", () => {
     await waitFor(() => expect(cards().map((c) => c.dataset.imageId)).not.toEqual(before), { timeout: 2000 });
   });
 
+  it("previews and saves a wider burst window", async () => {
+    const api = createMockApi({ photos: 30, latencyMs: 0 });
+    const preview = vi.spyOn(api, "previewConfig");
+    const save = vi.spyOn(api, "saveConfig");
+    setup(api, "?view=config");
+    const select = (await screen.findByTestId("burst-gap")) as HTMLSelectElement;
+    expect(select.value).toBe("2");
+    expect([...select.options].map((o) => o.textContent)).toContain("1 min");
+    fireEvent.change(select, { target: { value: "30" } });
+    expect(screen.getByText("Unsaved changes")).toBeTruthy();
+    await waitFor(() => expect(preview.mock.calls.at(-1)![0].burst_gap_s).toBe(30));
+    fireEvent.click(screen.getByTestId("config-save"));
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
+    expect(save.mock.calls[0]![0].burst_gap_s).toBe(30);
+  });
+
   it("shows a validation error from the API", async () => {
     const api = createMockApi({ photos: 30, latencyMs: 0 });
     setup(api, "?view=config");

@@ -95,6 +95,8 @@ export interface ScoringWeights {
   weights: { aesthetic: Record<string, number>; technical: Record<string, number> };
   category_weights: { aesthetic: number; technical: number };
   penalties: { attribute: string; below: number; max_penalty: number }[];
+  /** Seconds within which frames of one scene are grouped (absent: the engine's 2). */
+  burst_gap_s?: number;
   [key: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_WEIGHTS } from "../api/mock";
-import { asWeights, effectiveShare, loadDraft, rankChanges, sameConfig, storeDraft, withCategory, withPenalty, withWeight } from "./configDraft";
+import { asWeights, burstGap, effectiveShare, formatGap, loadDraft, rankChanges, sameConfig, storeDraft, withBurstGap, withCategory, withPenalty, withWeight } from "./configDraft";
 
 describe("config draft", () => {
   it("edits without mutating the saved config", () => {
@@ -11,6 +11,15 @@ describe("config draft", () => {
     expect(sameConfig(withWeight(d, "aesthetic", "composition", 0.4), DEFAULT_WEIGHTS)).toBe(true);
     expect(withCategory(DEFAULT_WEIGHTS, "technical", 0.1).category_weights).toEqual({ aesthetic: 0.6, technical: 0.1 });
     expect(withPenalty(DEFAULT_WEIGHTS, "sharpness", "below", 0.3).penalties[0]?.below).toBe(0.3);
+  });
+
+  it("edits the burst window, which the engine defaults to 2 s", () => {
+    expect(burstGap(DEFAULT_WEIGHTS)).toBe(2);
+    const wide = withBurstGap(DEFAULT_WEIGHTS, 30);
+    expect(burstGap(wide)).toBe(30);
+    expect(sameConfig(wide, DEFAULT_WEIGHTS)).toBe(false);
+    expect(sameConfig(withBurstGap(DEFAULT_WEIGHTS, 2), DEFAULT_WEIGHTS)).toBe(true);
+    expect([2, 30, 60, 90, 600].map(formatGap)).toEqual(["2 s", "30 s", "1 min", "1 min 30 s", "10 min"]);
   });
 
   it("computes each attribute's share of the final score after renormalising", () => {

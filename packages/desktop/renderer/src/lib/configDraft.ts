@@ -1,6 +1,6 @@
 /**
- * Editing the scoring config: a draft of the parts the sliders change (attribute weights,
- * category weights, penalties), compared with what is saved. The unsaved draft is kept in
+ * Editing the scoring config: a draft of the parts the screen changes (attribute weights,
+ * category weights, penalties, the burst window), compared with what is saved. The unsaved draft is kept in
  * localStorage so a reload does not lose the user's tuning.
  */
 import type { ScoringWeights } from "../api/types";
@@ -12,7 +12,28 @@ export function sameConfig(a: ScoringWeights | null, b: ScoringWeights | null): 
 }
 
 function pick(c: ScoringWeights | null) {
-  return c ? { w: c.weights, c: c.category_weights, p: c.penalties } : null;
+  return c ? { w: c.weights, c: c.category_weights, p: c.penalties, g: burstGap(c) } : null;
+}
+
+/** The engine's default window (scoring config `burst_gap_s`): bursts only. */
+export const DEFAULT_BURST_GAP_S = 2;
+/** The windows offered, in seconds: bursts, then re-takes of a pose or a view. */
+export const BURST_GAPS = [1, 2, 5, 10, 30, 60, 120, 300, 600];
+
+export function burstGap(c: ScoringWeights): number {
+  return typeof c.burst_gap_s === "number" ? c.burst_gap_s : DEFAULT_BURST_GAP_S;
+}
+
+export function withBurstGap(c: ScoringWeights, seconds: number): ScoringWeights {
+  return { ...c, burst_gap_s: seconds };
+}
+
+/** "2 s", "1 min", "1 min 30 s". */
+export function formatGap(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - 60 * m);
+  return s ? `${m} min ${s} s` : `${m} min`;
 }
 
 export function withWeight(c: ScoringWeights, category: "aesthetic" | "technical", attr: string, v: number): ScoringWeights {

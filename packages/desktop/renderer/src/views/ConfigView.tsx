@@ -6,7 +6,7 @@ import { AESTHETIC, ATTRIBUTE_LABEL, TECHNICAL } from "../api/types";
 import { BurstBadge } from "../components/BurstBadge";
 import { TastePanel } from "../components/TastePanel";
 import { TierBadge } from "../components/TierBadge";
-import { asWeights, effectiveShare, loadDraft, rankChanges, sameConfig, storeDraft, withCategory, withPenalty, withWeight } from "../lib/configDraft";
+import { asWeights, BURST_GAPS, burstGap, effectiveShare, formatGap, loadDraft, rankChanges, sameConfig, storeDraft, withBurstGap, withCategory, withPenalty, withWeight } from "../lib/configDraft";
 import { formatRankDelta, latestDebounced, rankDelta } from "../lib/debounce";
 import { formatNumber, formatScore, humanize } from "../lib/format";
 
@@ -16,9 +16,10 @@ const SAVED_DEPTH = 500;
 const label = (a: string) => ATTRIBUTE_LABEL[a as keyof typeof ATTRIBUTE_LABEL] ?? humanize(a);
 
 /**
- * The scoring-config editor: a slider per attribute weight, category weight and penalty.
- * Moving one re-ranks the library with the draft (debounced preview call, nothing saved)
- * and shows the new top photos with how far each moved; Save applies it everywhere.
+ * The scoring-config editor: a slider per attribute weight, category weight and penalty,
+ * and the window within which frames of one scene are grouped as a burst. Moving one
+ * re-ranks the library with the draft (debounced preview call, nothing saved) and shows
+ * the new top photos with how far each moved; Save applies it everywhere.
  */
 export function ConfigView({ onSaved }: { onSaved: () => void }) {
   const api = useApi();
@@ -45,7 +46,7 @@ export function ConfigView({ onSaved }: { onSaved: () => void }) {
         }
         setSaved(cfg);
         const d = loadDraft();
-        setDraft(d && !sameConfig(d, cfg) ? { ...cfg, weights: d.weights, category_weights: d.category_weights, penalties: d.penalties } : cfg);
+        setDraft(d && !sameConfig(d, cfg) ? { ...cfg, weights: d.weights, category_weights: d.category_weights, penalties: d.penalties, burst_gap_s: burstGap(d) } : cfg);
       },
       (e: unknown) => live && setLoadError(errorMessage(e)),
     );
@@ -172,6 +173,24 @@ export function ConfigView({ onSaved }: { onSaved: () => void }) {
             ))}
           </fieldset>
         ) : null}
+        <fieldset style={{ border: "none", padding: 0, margin: "10px 0" }}>
+          <legend style={{ fontWeight: 600 }}>Bursts</legend>
+          <div className="slider">
+            <label htmlFor="burst-gap">
+              Group frames shot within
+              <span className="muted"> · of one scene; each group gets a keeper. 2 s: bursts; 30 s or more: re-takes of a pose or a view too</span>
+            </label>
+            <select id="burst-gap" data-testid="burst-gap" value={burstGap(draft)} onChange={(e) => setDraft(withBurstGap(draft, Number(e.target.value)))}>
+              {[...new Set([...BURST_GAPS, burstGap(draft)])]
+                .sort((a, b) => a - b)
+                .map((s) => (
+                  <option key={s} value={s}>
+                    {formatGap(s)}
+                  </option>
+                ))}
+            </select>
+          </div>
+        </fieldset>
         <div className="actions">
           <button className="primary" onClick={() => void save()} disabled={!dirty || saving} data-testid="config-save">
             {saving ? "Saving…" : "Save"}
