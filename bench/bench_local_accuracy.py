@@ -243,6 +243,79 @@ NOTHING_LEVEL_BY_EYE: frozenset[str] = frozenset(
 )
 
 
+# What each photo shows, by eye, in the vision contract's scene types; two where either
+# is fair (a street of façades). The analyzer names a scene only where it can point at
+# the evidence (inference/local/scene.py) and says "unknown" otherwise: the bench
+# counts how often it names one and how often rightly.
+SCENE_BY_EYE: dict[str, frozenset[str]] = {
+    "canon_350d_blinds.jpg": frozenset({"nature"}),
+    "canon_400d_storm.jpg": frozenset({"landscape"}),
+    "canon_rebel_dune.jpg": frozenset({"landscape", "nature"}),
+    "canon_rebel_t6.jpg": frozenset({"other"}),
+    "canon_s40_flower.jpg": frozenset({"nature"}),
+    "canon_sx210_defocus.jpg": frozenset({"other"}),
+    "canon_sx210_motion.jpg": frozenset({"other"}),
+    "casio_qvr51_l01.jpg": frozenset({"architecture"}),
+    "casio_qvr51_l02.jpg": frozenset({"architecture"}),
+    "casio_qvr51_large.jpg": frozenset({"architecture", "street"}),
+    "fuji_s7000_motion.jpg": frozenset({"other", "street"}),
+    "fujifilm_w3.mpo": frozenset({"nature"}),
+    "hopper.jpg": frozenset({"portrait"}),
+    "iphone13pro_pug.heic": frozenset({"other"}),
+    "iphone6_leuven_a.jpg": frozenset({"architecture", "street"}),
+    "iphone6_leuven_b.jpg": frozenset({"architecture", "street"}),
+    "iphonexs_empty_icc.heic": frozenset({"other"}),
+    "messi5.jpg": frozenset({"event"}),
+    "minolta_z5_wood.jpg": frozenset({"other"}),
+    "moto_ela_original.jpg": frozenset({"other"}),
+    "nokia_n70.jpg": frozenset({"architecture", "other"}),
+    "olympus_c2000z_board.jpg": frozenset({"other"}),
+    "sony_rx100m4_elephants.jpg": frozenset({"other"}),
+    "xiaomi.heic": frozenset({"other"}),
+    "kde_bythewater.jpg": frozenset({"landscape"}),
+    "kde_coldripple.jpg": frozenset({"landscape"}),
+    "kde_colorfulcups.jpg": frozenset({"other"}),
+    "kde_darkesthour.jpg": frozenset({"landscape"}),
+    "kde_eveningglow.jpg": frozenset({"landscape"}),
+    "kde_fallenleaf.jpg": frozenset({"nature"}),
+    "kde_grey.jpg": frozenset({"architecture"}),
+    "kde_kite.jpg": frozenset({"other"}),
+    "kde_onestandsout.jpg": frozenset({"nature"}),
+    "kde_path.jpg": frozenset({"landscape", "nature"}),
+    "kde_summer_1am.jpg": frozenset({"landscape"}),
+    "lomiri_aitzgorri.jpg": frozenset({"landscape"}),
+    "lomiri_bridge.jpg": frozenset({"landscape"}),
+    "lomiri_dragonfly.jpg": frozenset({"nature"}),
+    "lomiri_free.jpg": frozenset({"other"}),
+    "lomiri_friends.jpg": frozenset({"other"}),
+    "lomiri_greentock.jpg": frozenset({"other"}),
+    "lomiri_kleiber.jpg": frozenset({"nature"}),
+    "lomiri_life.jpg": frozenset({"landscape", "nature"}),
+    "lomiri_picosdeeuropa.jpg": frozenset({"landscape"}),
+    "lomiri_picture_0b.jpg": frozenset({"food"}),
+    "lomiri_picture_1a.jpg": frozenset({"other"}),
+    "lomiri_seeding.jpg": frozenset({"nature"}),
+    "lomiri_sunset.jpg": frozenset({"landscape"}),
+    "lomiri_wine.jpg": frozenset({"other"}),
+    "mate_aqua.jpg": frozenset({"nature", "other"}),
+    "mate_freshflower.jpg": frozenset({"nature"}),
+    "mate_garden.jpg": frozenset({"nature"}),
+    "mate_greenmeadow.jpg": frozenset({"nature"}),
+    "mate_ladybird.jpg": frozenset({"nature"}),
+    "mate_raindrops.jpg": frozenset({"nature"}),
+    "mate_twowings.jpg": frozenset({"nature"}),
+    "mate_yellowflower.jpg": frozenset({"nature"}),
+    "opencv_aero3.jpg": frozenset({"landscape", "other"}),
+    "opencv_aloel.jpg": frozenset({"nature", "other"}),
+    "opencv_apple.jpg": frozenset({"food"}),
+    "opencv_building.jpg": frozenset({"architecture"}),
+    "opencv_butterfly.jpg": frozenset({"nature"}),
+    "opencv_home.jpg": frozenset({"architecture"}),
+    "opencv_orange.jpg": frozenset({"food"}),
+    "opencv_squirrel_cls.jpg": frozenset({"nature"}),
+}
+
+
 def level_by_eye(name: str) -> bool | None:
     """True/False where a photo is labelled above, None where it is not."""
     if name in LEVEL_BY_EYE:
@@ -292,6 +365,7 @@ def main() -> None:
 
     photos: list[PreparedPhoto] = []
     skipped: list[str] = []
+    scene_read: dict[str, str] = {}  # photo → the scene type the analyzer names
     for p in sorted(folder.iterdir()):
         photo = _prepare(p)
         base = analyzer.analyze(photo)
@@ -299,6 +373,7 @@ def main() -> None:
             skipped.append(f"{p.name} ({base.notes.get('confidence', 'low confidence')})")
             continue
         photos.append(photo)
+        scene_read[photo.image_id] = str(base.features.get("scene_type"))
 
     # photo → the analyzer reports a tilt on the untouched preview (its first analysis)
     analyzer_level: dict[str, bool] = {}
@@ -666,6 +741,27 @@ def main() -> None:
             f"{len(turn_spans)} photos): median {statistics.median(s for s, _ in turn_spans):.3f}, "
             f"max {turn_spans[-1][0]:.3f} ({turn_spans[-1][1]})"
         )
+
+    # ------------------------------------------------------------ scene type
+    labelled = [(n, k) for n, k in scene_read.items() if n in SCENE_BY_EYE]
+    named = [(n, k) for n, k in labelled if k != "unknown"]
+    wrong = [
+        f"{n} read {k}, by eye {'/'.join(sorted(SCENE_BY_EYE[n]))}"
+        for n, k in named
+        if k not in SCENE_BY_EYE[n]
+    ]
+    print()
+    print(
+        f"scene type (labelled by eye: {len(labelled)} photos): named {len(named)}, "
+        f"right {len(named) - len(wrong)} of {len(named)}"
+    )
+    for kind in ("portrait", "landscape", "architecture", "nature"):
+        said = [n for n, k in named if k == kind]
+        truly = [n for n, _ in labelled if kind in SCENE_BY_EYE[n]]
+        hits = sum(kind in SCENE_BY_EYE[n] for n in said)
+        print(f"  {kind:<13} named {len(said):>2}, right {hits:>2}; by eye {len(truly):>2}")
+    for w in wrong:
+        print(f"  wrong: {w}")
 
     # ------------------------------------------------------------ speed
     times_full: list[float] = []

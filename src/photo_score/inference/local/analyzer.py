@@ -17,17 +17,22 @@ from photo_score.inference.local.color import measure_colour
 from photo_score.inference.local.composition import measure_composition
 from photo_score.inference.local.exposure import measure_exposure
 from photo_score.inference.local.faces import detect_faces
-from photo_score.inference.local.features import build_features, unmeasured_features
+from photo_score.inference.local.features import (
+    build_features,
+    human_presence,
+    unmeasured_features,
+)
 from photo_score.inference.local.frame import SMALL_EDGE, make_frame
 from photo_score.inference.local.judge import judge
 from photo_score.inference.local.noise import measure_noise
 from photo_score.inference.local.notes import Findings, write_notes
+from photo_score.inference.local.scene import measure_scene
 from photo_score.inference.local.subject import find_subject
 from photo_score.inference.local.technical import measure_sharpness
 from photo_score.ingest.prepared import PreparedPhoto
 from photo_score.models import ATTRIBUTES, AnalysisResult
 
-VERSION = "local-heuristic-1.16"
+VERSION = "local-heuristic-1.17"
 BASE_CONFIDENCE = 0.6  # heuristics, not a model: never claim more than this
 # Below this many pixels on a side nothing can be measured: the noise estimate works on
 # 8×8 blocks (two per side at least), the sharpness map on a 12-tile grid.
@@ -88,8 +93,17 @@ class LocalAnalyzer(Analyzer):
             verdict,
         )
         notes, issues, confidence, measurements = write_notes(findings, BASE_CONFIDENCE)
+        face_subject = human_presence(faces, subject) == "main_subject"
+        scene = measure_scene(frame, comp, face_subject, judgeable=not verdict.reasons)
+        measurements |= {
+            "sky_top": round(scene.sky_top, 4),
+            "sky_bottom": round(scene.sky_bottom, 4),
+            "foliage": round(scene.foliage, 4),
+            "level_lines": round(comp.level_lines, 4),
+            "plumb_lines": round(comp.plumb_lines, 4),
+        }
         features = build_features(
-            photo.metadata, faces, subject, comp, sharp, exposure, colour, issues
+            photo.metadata, faces, subject, comp, sharp, exposure, colour, scene, issues
         )
         return AnalysisResult(
             image_id=photo.image_id,

@@ -47,6 +47,10 @@ class CompositionReport:
     tilt_confidence: float = 0.0
     orientation: tuple[complex, complex] = (0j, 0j)  # see orientation_moments
     layout: tuple[int, int, int, int] = (0, 0, 0, 0)  # see layout_signature
+    # Share of the oriented structure within a degree of the level family's mode, and of
+    # the plumb family's (verticals near the centre column): a horizon, a building.
+    level_lines: float = 0.0
+    plumb_lines: float = 0.0
 
 
 # Clutter above which the background reads as busy (noted, feature background=busy).
@@ -74,8 +78,9 @@ def tilt_verdict(tilt_deg: float | None, confidence: float) -> str | None:
     return "tilted" if confidence >= SURE_TILT else "maybe"
 
 
-def _tilt(gray: np.ndarray) -> tuple[float, float, bool]:
-    """``(tilt in degrees, agreement, roll)`` from the structure tensor of the small frame.
+def _tilt(gray: np.ndarray) -> tuple[float, float, bool, float, float]:
+    """``(tilt in degrees, agreement, roll, level family's agreement, plumb family's)``
+    from the structure tensor of the small frame.
 
     Dense, not Hough: the local orientation of every strongly oriented pixel (smoothed
     structure tensor, weighted by edge strength × coherence, top 10% kept). Horizontal
@@ -104,7 +109,7 @@ def _tilt(gray: np.ndarray) -> tuple[float, float, bool]:
     wsel = flat[idx].astype(np.float64)
     total = float(wsel.sum())
     if total <= 1e-6:
-        return 0.0, 0.0, False
+        return 0.0, 0.0, False, 0.0, 0.0
     grad = 0.5 * np.degrees(np.arctan2(2.0 * jxy.ravel()[idx], d.ravel()[idx]))
     ang = (grad.astype(np.float64) + 180.0) % 180.0 - 90.0  # line direction, [-90, 90)
     xs = (idx % w + 0.5) / w
@@ -137,7 +142,7 @@ def _tilt(gray: np.ndarray) -> tuple[float, float, bool]:
     # Strong verticals with no horizontal family to argue: a façade or a room's corners
     # turned (casio_qvr51_large). Leaning grass stays under the bar (≤ 0.064).
     upright = v_agree >= _ROLL_VERTICALS and h_agree < _ROLL_SUPPORT and near_v
-    return t, agree, crossed or horizon or upright
+    return t, agree, crossed or horizon or upright, h_agree, v_agree
 
 
 _VERTICAL_SUPPORT = 0.03  # share of the oriented weight within 1° of the vertical mode
@@ -290,7 +295,7 @@ def measure_composition(frame: Frame, subject: Subject) -> CompositionReport:
     h, w = g.shape
     med = float(np.median(g))
     edges = cv2.Canny(g, int(max(10, 0.66 * med)), int(min(255, max(30, 1.33 * med))))
-    tilt_raw, support, roll = _tilt(g)
+    tilt_raw, support, roll, level_lines, plumb_lines = _tilt(g)
     tconf = tilt_confidence(tilt_raw, support, roll)
     tilt = tilt_raw if tconf >= _MIN_CONFIDENCE else None
     cx, cy = subject.cx, subject.cy
@@ -321,4 +326,6 @@ def measure_composition(frame: Frame, subject: Subject) -> CompositionReport:
         tconf,
         orientation_moments(coarse),
         layout_signature(coarse),
+        level_lines,
+        plumb_lines,
     )

@@ -2,7 +2,7 @@
 
 Same keys and values as the vision path so personality statistics can mix both;
 anything the pixels cannot honestly tell is "unknown" (scene_type beyond portraits,
-motion beyond visible blur).
+landscapes, buildings and foliage: see scene.py; motion beyond visible blur).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from photo_score.inference.local.color import ColourReport
 from photo_score.inference.local.composition import BUSY_BACKGROUND, CompositionReport
 from photo_score.inference.local.exposure import ExposureReport
 from photo_score.inference.local.faces import Face
+from photo_score.inference.local.scene import SceneReport
 from photo_score.inference.local.subject import Subject
 from photo_score.inference.local.technical import SharpnessReport
 from photo_score.models import PhotoMetadata
@@ -92,6 +93,17 @@ def lighting(meta: PhotoMetadata, exposure: ExposureReport, colour: ColourReport
     return "natural_soft" if colour.contrast < 55 else "natural_harsh"
 
 
+def human_presence(faces: list[Face], subject: Subject) -> str:
+    """none, crowd (4 faces or more), main_subject (a face is the subject) or secondary."""
+    if not faces:
+        return "none"
+    if len(faces) >= 4:
+        return "crowd"
+    if subject.kind == "face" and subject.area >= 0.01:
+        return "main_subject"
+    return "secondary"
+
+
 def build_features(
     meta: PhotoMetadata,
     faces: list[Face],
@@ -100,6 +112,7 @@ def build_features(
     sharp: SharpnessReport,
     exposure: ExposureReport,
     colour: ColourReport,
+    scene: SceneReport,
     issues: list[str],
 ) -> dict[str, Any]:
     if len(faces) >= 2 and faces[1].area >= 0.5 * faces[0].area:
@@ -144,18 +157,10 @@ def build_features(
     else:
         palette = "neutral"
 
-    if not faces:
-        human = "none"
-    elif len(faces) >= 4:
-        human = "crowd"
-    elif subject.kind == "face" and subject.area >= 0.01:
-        human = "main_subject"
-    else:
-        human = "secondary"
-
+    human = human_presence(faces, subject)
     tod = time_of_day(meta, exposure)
     return {
-        "scene_type": "portrait" if human == "main_subject" else "unknown",
+        "scene_type": scene.kind,
         "main_subject": "person" if human == "main_subject" else "unknown",
         "subject_position": position,
         "background": background,
