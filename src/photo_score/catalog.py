@@ -27,7 +27,14 @@ from pydantic import BaseModel, Field, field_validator
 
 from photo_score.errors import NotFoundError, UsageError
 from photo_score.models import ATTRIBUTES, AnalysisResult, Critique, PhotoMetadata
-from photo_score.report import BurstIndexes, BurstPlace, BurstRanking, ScoredPhoto, burst_marks
+from photo_score.report import (
+    BurstIndex,
+    BurstIndexes,
+    BurstPlace,
+    BurstRanking,
+    ScoredPhoto,
+    burst_marks,
+)
 from photo_score.scoring import (
     Explanation,
     ScoreBreakdown,
@@ -282,10 +289,12 @@ def build_catalog(cache: Cache, folders: Sequence[tuple[int, str]]) -> Catalog:
         camera_rank=_rank_of([c or "" for c in camera.tolist()]),
         row_of=row_of,
         bursts=BurstIndexes(
-            cache,
-            [ids[r] for r in burst_rows],
-            (capture[burst_rows], [metadata[r].burst_camera for r in burst_rows]),
-            [paths[r] for r in burst_rows],
+            BurstIndex(
+                cache,
+                [ids[r] for r in burst_rows],
+                (capture[burst_rows], [metadata[r].burst_camera for r in burst_rows]),
+                [paths[r] for r in burst_rows],
+            )
         ),
         burst_rows=burst_rows,
     )

@@ -148,7 +148,7 @@ class BurstIndex:
 
     def _find(self) -> list[npt.NDArray[np.intp]]:
         if self._bursts is None:
-            times, cameras = self._capture or self._read_capture()
+            times, cameras = self._captured()
             twins = raw_twins(self._paths, times) if self._paths is not None else {}
             if twins:  # a shot's second file is not a frame of its own
                 times = times.copy()
@@ -176,12 +176,17 @@ class BurstIndex:
                 measured[r] = values
         return measured
 
-    def capture(self) -> tuple[npt.NDArray[np.float64], Sequence[str | None]]:
-        """Each photo's capture time and camera (read once), for an index of another gap."""
+    def with_gap(self, gap_s: float) -> BurstIndex:
+        """The same photos grouped with another window; capture times are not read again."""
         with self._lock:
-            if self._capture is None:
-                self._capture = self._read_capture()
-            return self._capture
+            capture = self._captured()
+        return BurstIndex(self._cache, self.image_ids, capture, self._paths, gap_s)
+
+    def _captured(self) -> tuple[npt.NDArray[np.float64], Sequence[str | None]]:
+        """Capture times and cameras, read on first use (the lock is held)."""
+        if self._capture is None:
+            self._capture = self._read_capture()
+        return self._capture
 
     def _read_capture(self) -> tuple[npt.NDArray[np.float64], list[str | None]]:
         fields = self._cache.capture_fields(self.image_ids)  # only photos with a time
@@ -232,27 +237,18 @@ class BurstIndex:
 
 class BurstIndexes:
     """One :class:`BurstIndex` per grouping window (``burst_gap_s``) over the same photos,
-    each made when a config first asks for it; capture times are read once for all."""
+    each made from the first when a config first asks for it (capture times read once)."""
 
-    def __init__(
-        self,
-        cache: Cache,
-        image_ids: Sequence[str],
-        capture: tuple[npt.NDArray[np.float64], Sequence[str | None]] | None = None,
-        paths: Sequence[str | None] | None = None,
-    ) -> None:
-        self._first = BurstIndex(cache, image_ids, capture, paths)
-        self._cache, self._paths = cache, paths
-        self._by_gap = {self._first.gap_s: self._first}
+    def __init__(self, first: BurstIndex) -> None:
+        self._by_gap = {first.gap_s: first}
+        self._first = first
         self._lock = threading.Lock()
 
     def for_gap(self, gap_s: float) -> BurstIndex:
         with self._lock:
             index = self._by_gap.get(gap_s)
             if index is None:
-                ids, capture = self._first.image_ids, self._first.capture()
-                index = BurstIndex(self._cache, ids, capture, self._paths, gap_s)
-                self._by_gap[gap_s] = index
+                index = self._by_gap[gap_s] = self._first.with_gap(gap_s)
             return index
 
     def ranked(self, values: npt.NDArray[np.float64], config: ScoringConfig) -> BurstRanking:
