@@ -3,8 +3,9 @@
 Builds a scored library straight through the Cache API (synthetic results, tiny generated
 thumbnails: nothing is analyzed), starts the sidecar, then measures:
 
-* API: the first listing (catalog read from SQLite and ranked) vs a warm page, and a
-  draft-config re-rank (``POST /api/config/preview``, a config never seen before);
+* API: the first listing (catalog read from SQLite and ranked) vs a warm page, a
+  draft-config re-rank (``POST /api/config/preview``, a config never seen before), and
+  the first draft with another burst window (the library grouped anew);
 * UI: opening the app to the first full grid of loaded thumbnails (target <= 1 s),
   the frame rate while scrolling the grid (requestAnimationFrame counting), and the time
   from moving a weight slider to the re-ranked preview on screen (target <= 200 ms,
@@ -133,6 +134,13 @@ def bench_api(url: str, token: str) -> None:
             )
             for i in range(10)
         ]
+        # Another burst window groups the library anew (BurstIndex.with_gap): its first use.
+        window = timed(
+            lambda: client.post(
+                "/api/config/preview",
+                json={"yaml": "name: window\nburst_gap_s: 60\n", "query": {"limit": 200}},
+            ).raise_for_status()
+        )
         total = client.get("/api/photos", params={"limit": 1}).json()["total"]
     ms = 1000
     print(f"API over {total:,} photos (HTTP round trip included, median of 10):")
@@ -144,6 +152,7 @@ def bench_api(url: str, token: str) -> None:
         f"   ({first / statistics.median(rerank):.1f}x faster than the first listing;"
         " target <= 200 ms)"
     )
+    print(f"  a 60 s burst window, first use      {window * ms:8.1f} ms")
 
 
 GRID_READY = """
