@@ -13,6 +13,7 @@ import httpx
 from PIL import Image
 
 from photo_score.scoring import default_config
+from photo_score.user_config import config_path, save_active
 from photo_score.xmp import read_sidecar
 from tests.desktop.conftest import Running, job_finished, read_events, score_folder
 from tests.factories.photos import make_camera_jpeg
@@ -157,6 +158,25 @@ def test_invalid_config_is_a_422_naming_the_key(sidecar: Running) -> None:
     assert error["code"] == "invalid_config"
     assert "weights.aesthetic.composition" in error["message"]
     assert sidecar.client.get("/api/config").json()["source"] == "default"
+
+
+def test_a_config_made_active_from_the_command_line_takes_effect_at_once(
+    sidecar: Running,
+) -> None:
+    """``photo-score config use`` while the app runs: the app ranks (and its live XMP
+    marks) with the new config at once; a broken hand edit is not taken."""
+    client = sidecar.client
+    assert client.get("/api/config").json()["source"] == "default"
+    save_active(
+        sidecar.home, "name: from-cli\ntiers: [{name: Keep, min: 0}]\nxmp: {Keep: {rating: 5}}\n"
+    )
+    active = client.get("/api/config").json()
+    assert (active["name"], active["source"]) == ("from-cli", "file")
+    assert client.get("/api/dashboard").json()["stats"]["tier_counts"] == {"Keep": 0}
+    config_path(sidecar.home).write_text("name: broken\nweights: {aesthetic: {composition: -1}}\n")
+    assert client.get("/api/config").json()["name"] == "from-cli"
+    config_path(sidecar.home).unlink()  # `photo-score config reset`
+    assert client.get("/api/config").json()["source"] == "default"
 
 
 def test_filters(sidecar: Running, shoot: Path) -> None:

@@ -56,7 +56,7 @@ def show() -> None:
 
 @app.command("use")
 def use(path: Annotated[Path, typer.Argument(help="The config to make active.")]) -> None:
-    """Make a config the active one, for every command and the app (at its next launch)."""
+    """Make a config the active one, for every command and the app (a running app too)."""
     load_config(path)  # refuses a missing or invalid file, naming it as typed
     active = save_active(get_settings().home, path.read_text(encoding="utf-8"))
     typer.echo(
