@@ -172,6 +172,26 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
     assert read_sidecar(tmp_path / "c.xmp") == (4, None)
 
 
+def test_progress_counts_every_file_and_stops_where_the_pass_stops(tmp_path: Path) -> None:
+    (tmp_path / "b.xmp").mkdir()  # a failed file counts as done too
+    photos = [str(tmp_path / n) for n in ("a.jpg", "b.jpg", "c.jpg", "d.jpg")]
+    seen: list[tuple[int, int]] = []
+    write_sidecars(
+        [(p, STRONG) for p in photos], naming="adobe", progress=lambda *a: seen.append(a)
+    )
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    seen.clear()
+    asked = iter([False, False, True])
+    report = write_sidecars(
+        [(p, STRONG) for p in photos],
+        naming="adobe",
+        stop=lambda: next(asked),
+        progress=lambda *a: seen.append(a),
+    )
+    assert len(report.outcomes) == 2
+    assert seen == [(1, 4), (2, 4)]
+
+
 def test_a_place_that_cannot_take_a_sidecar_fails_with_the_reason(tmp_path: Path) -> None:
     card = tmp_path / "card"
     card.write_text("a file where the photo's folder should be")

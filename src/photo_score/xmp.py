@@ -196,10 +196,12 @@ def write_sidecars(
     overwrite: bool = False,
     dry_run: bool = False,
     stop: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SidecarReport:
     """Write each photo's mark into its sidecar; one failure never stops the others.
     ``stop`` is asked before each file: when it answers True, the pass ends there (the
     report holds the files done so far), so a closing app does not wait for 50,000.
+    ``progress`` is told ``(files done, files in all)`` after each file.
 
     Photos whose sidecars would be the same file under adobe naming: a raw file and its
     JPEG (or HEIC) twin share it as Lightroom does, the raw's mark written and the twin
@@ -234,6 +236,8 @@ def write_sidecars(
             report.outcomes.append(
                 write_sidecar(photo, mark, target=target, overwrite=overwrite, dry_run=dry_run)
             )
+        if progress is not None:
+            progress(len(report.outcomes), len(items))
     return report
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -235,6 +236,29 @@ def test_write_ratings_to_xmp_sidecars(sidecar: Running, shoot: Path) -> None:
     assert missing.json()["error"]["code"] == "not_found"
     bad = client.post("/api/xmp", json={"naming": "lightroom"})
     assert bad.status_code == 422
+
+
+def test_writing_sidecars_reports_progress_as_events(sidecar: Running, shoot: Path) -> None:
+    """While POST /api/xmp writes, ``xmp`` events count the files, ending at all of them."""
+    score_folder(sidecar, shoot)  # leaves a finished job: the stream's first event
+    events: list[dict[str, Any]] = []
+    connected = threading.Event()
+
+    def last_file(event: dict[str, Any]) -> bool:
+        connected.set()
+        return event["event"] == "xmp" and event["done"] == event["total"]
+
+    reader = threading.Thread(
+        target=lambda: events.extend(read_events(sidecar, until=last_file)), daemon=True
+    )
+    reader.start()
+    assert connected.wait(30)
+    written = sidecar.client.post("/api/xmp", json={}).json()
+    reader.join(30)
+    progress = [(e["done"], e["total"]) for e in events if e["event"] == "xmp"]
+    assert progress[-1] == (7, 7) == (written["created"], written["created"])
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert progress[0][0] >= 1
 
 
 def test_jobs_and_libraries_errors(sidecar: Running, tmp_path: Path) -> None:

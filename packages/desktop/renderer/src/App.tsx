@@ -123,7 +123,7 @@ export function App({ api }: { api: Api }) {
     return api.subscribe(
       (e) => {
         if (e.type === "job") onJob(e.job);
-        else setDataVersion((v) => v + 1); // folders, photos or the active config changed
+        else if (e.type === "library" || e.type === "config") setDataVersion((v) => v + 1); // folders, photos or the active config changed
       },
       () => {},
     );

@@ -26,7 +26,12 @@ import type {
 } from "./types";
 
 /** Server-sent events the UI listens to (GET /api/events). */
-export type ServerEvent = { type: "job"; job: Job } | { type: "library" } | { type: "config" };
+export type ServerEvent =
+  | { type: "job"; job: Job }
+  | { type: "library" }
+  | { type: "config" }
+  /** Sidecars written so far by a running `writeXmp`. */
+  | { type: "xmp"; done: number; total: number };
 
 /**
  * Everything the screens need from the sidecar. Two implementations: the GENERATED

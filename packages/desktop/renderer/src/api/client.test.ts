@@ -60,6 +60,8 @@ describe("generated client wrapper", () => {
   it("parses the sidecar's events", () => {
     expect(parseEvent("job", JSON.stringify({ type: "job", job: { id: "j", done: 1 } }))).toMatchObject({ type: "job", job: { id: "j" } });
     expect(parseEvent("library", "{}")).toEqual({ type: "library" });
+    expect(parseEvent("xmp", JSON.stringify({ type: "xmp", done: 3, total: 9 }))).toEqual({ type: "xmp", done: 3, total: 9 });
+    expect(parseEvent("xmp", "{}")).toBeNull();
     expect(parseEvent("job", "not json")).toBeNull();
     expect(parseEvent("job", "{}")).toBeNull();
     expect(parseEvent("other", "{}")).toBeNull();

@@ -105,6 +105,10 @@ export function parseEvent(type: string, data: string): ServerEvent | null {
       return body.job && typeof body.job.id === "string" ? { type: "job", job: body.job } : null;
     }
     if (type === "library" || type === "config") return { type };
+    if (type === "xmp") {
+      const body = JSON.parse(data) as { done?: unknown; total?: unknown };
+      return typeof body.done === "number" && typeof body.total === "number" ? { type: "xmp", done: body.done, total: body.total } : null;
+    }
   } catch {
     return null;
   }
@@ -118,7 +122,7 @@ function subscribeEvents(url: string, onEvent: (e: ServerEvent) => void, onStatu
     const e = parseEvent(type, m.data);
     if (e) onEvent(e);
   };
-  for (const type of ["job", "library", "config"]) es.addEventListener(type, handler(type) as EventListener);
+  for (const type of ["job", "library", "config", "xmp"]) es.addEventListener(type, handler(type) as EventListener);
   es.onopen = () => onStatus(true);
   es.onerror = () => onStatus(false); // the browser reconnects by itself (retry: 2000)
   return () => es.close();

@@ -504,6 +504,10 @@ export function createMockApi(opts: MockOptions = {}): Api {
         throw new ApiError("not_found", `library folder ${folder} does not exist`, 404);
       }
       const count = photos.filter((p) => p.scored && (folder === null || p.folder === folder)).length;
+      // Like the sidecar: progress events while the files are written, the last one at all.
+      emit({ type: "xmp", done: Math.floor(count / 2), total: count });
+      await wait();
+      emit({ type: "xmp", done: count, total: count });
       const naming = request.naming ?? "adobe";
       const dryRun = request.dry_run ?? false;
       const first = !xmpWritten.has(naming);

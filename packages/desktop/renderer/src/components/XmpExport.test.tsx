@@ -27,6 +27,20 @@ describe("XmpExport", () => {
     expect((await screen.findByTestId("xmp-result")).textContent).toBe("Wrote 0 sidecars (0 new, 0 updated); 40 already up to date.");
   });
 
+  it("counts the files while it writes", async () => {
+    const api = createMockApi({ photos: 40, latencyMs: 40 });
+    render(
+      <ApiContext.Provider value={api}>
+        <XmpExport disabled={false} />
+      </ApiContext.Provider>,
+    );
+    fireEvent.click(screen.getByTestId("xmp-button"));
+    fireEvent.click(screen.getByTestId("xmp-write"));
+    await waitFor(() => expect(screen.getByTestId("xmp-write").textContent).toBe("Writing… 20 of 40"));
+    expect((await screen.findByTestId("xmp-result")).textContent).toBe("Wrote 40 sidecars (40 new, 0 updated).");
+    expect(screen.getByTestId("xmp-write").textContent).toBe("Write sidecars");
+  });
+
   it("turns live updates on with the chosen naming and shows the last pass", async () => {
     const api = createMockApi({ photos: 40, latencyMs: 0 });
     const spy = vi.spyOn(api, "setXmpAuto");

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useApi } from "../api/context";
 import { errorMessage } from "../api/errors";
 import type { XmpAuto, XmpNaming, XmpResult } from "../api/types";
+import { formatNumber } from "../lib/format";
 import { xmpSentence } from "../lib/xmp";
 
 const NAMINGS: { value: XmpNaming; label: string }[] = [
@@ -16,6 +17,7 @@ export function XmpExport({ disabled }: { disabled: boolean }) {
   const [naming, setNaming] = useState<XmpNaming>(() => (localStorage.getItem("ps.xmpNaming") as XmpNaming | null) ?? "adobe");
   const [overwrite, setOverwrite] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [written, setWritten] = useState<{ done: number; total: number } | null>(null);
   const [result, setResult] = useState<XmpResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [auto, setAuto] = useState<XmpAuto | null>(null);
@@ -59,12 +61,17 @@ export function XmpExport({ disabled }: { disabled: boolean }) {
     setBusy(true);
     setError(null);
     setResult(null);
+    setWritten(null);
+    // A library of 50,000 takes a minute: count the files as the sidecar reports them.
+    const stop = api.subscribe((e) => e.type === "xmp" && setWritten({ done: e.done, total: e.total }), () => {});
     try {
       setResult(await api.writeXmp({ naming, overwrite, dry_run: false }));
     } catch (err) {
       setError(errorMessage(err));
     } finally {
+      stop();
       setBusy(false);
+      setWritten(null);
     }
   };
 
@@ -104,7 +111,7 @@ export function XmpExport({ disabled }: { disabled: boolean }) {
             Also replace ratings and labels I set by hand
           </label>
           <button className="primary" onClick={() => void write()} disabled={busy} data-testid="xmp-write">
-            {busy ? "Writing…" : "Write sidecars"}
+            {busy ? (written ? `Writing… ${formatNumber(written.done)} of ${formatNumber(written.total)}` : "Writing…") : "Write sidecars"}
           </button>
           <label>
             <input

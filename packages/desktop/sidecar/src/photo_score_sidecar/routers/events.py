@@ -16,8 +16,10 @@ router = APIRouter(prefix="/events", tags=["events"])
 )
 async def stream_events(sidecar: SidecarDep) -> StreamingResponse:
     """Server-sent events (EventSource): ``job`` (data ``{type, job}``: a JobProgress),
-    ``library`` (photos or folders changed: refetch) and ``config`` (the active config
-    changed). On connect, one ``job`` event per known job gives the current state."""
+    ``library`` (photos or folders changed: refetch), ``config`` (the active config
+    changed) and ``xmp`` (data ``{type, done, total}``: sidecars written so far by
+    ``POST /api/xmp``). On connect, one ``job`` event per known job gives the current
+    state."""
 
     def snapshot() -> list[str]:
         return [

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from fastapi import APIRouter
 
 from photo_score.xmp import Naming, SidecarReport, write_sidecars
 from photo_score_sidecar.deps import SidecarDep
+from photo_score_sidecar.events import EventBroker
 from photo_score_sidecar.schemas import XmpAutoIn, XmpAutoOut, XmpFailure, XmpIn, XmpOut
 from photo_score_sidecar.xmp_sync import XmpAuto
 
 router = APIRouter(prefix="/xmp", tags=["xmp"])
 
 MAX_FAILURES_LISTED = 100
+PROGRESS_EVERY_S = 0.25  # at most this often an ``xmp`` event, and always the last file
 
 
 @router.post("")
@@ -25,8 +30,24 @@ def write_xmp(body: XmpIn, sidecar: SidecarDep) -> XmpOut:
         naming=body.naming,
         overwrite=body.overwrite,
         dry_run=body.dry_run,
+        progress=_publisher(sidecar.broker),
     )
     return _out(report, body.naming, dry_run=body.dry_run)
+
+
+def _publisher(broker: EventBroker) -> Callable[[int, int], None]:
+    """``xmp`` events (``{type, done, total}``) while a library's sidecars are written, so
+    the panel can count through 50,000 files instead of spinning for a minute."""
+    last = 0.0
+
+    def publish(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or now - last >= PROGRESS_EVERY_S:
+            last = now
+            broker.publish("xmp", {"type": "xmp", "done": done, "total": total})
+
+    return publish
 
 
 @router.get("/auto")
