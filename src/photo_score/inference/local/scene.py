@@ -42,6 +42,9 @@ _OPEN_SKY = 0.5  # share of the top quarter that is sky, for a landscape
 _SOME_SKY = 0.3  # ... for a building
 _SKY_DROP = 0.3  # top quarter's sky share above the bottom quarter's, for a landscape
 _GROUND_SKY = 0.2  # a building stands on something: at most this much "sky" at the bottom
+_NOTHING_PLUMB = 0.03  # vertical family's weight under which no street or façade argues
+_LITTLE_FOLIAGE = 0.2  # at most this much foliage in a photo of a building
+_NO_GRID = 0.1  # level and plumb families together under this: foliage, not a circuit board
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,26 +65,26 @@ def measure_scene(
     foliage = cv2.inRange(hsv, (30, 50, 40), (90, 255, 255))
     foliage_share = float(cv2.countNonZero(foliage)) / max(foliage.size, 1)
     sky_top, sky_bottom = _sky_shares(frame.small_gray8, hue, sat, val)
-    report = SceneReport("unknown", sky_top, sky_bottom, foliage_share)
+    level, plumb = comp.level_lines, comp.plumb_lines
     if not judgeable:
-        return report
-    if face_subject:
+        kind = "unknown"
+    elif face_subject:
         kind = "portrait"
     elif (
-        comp.level_lines >= _HORIZON
-        and comp.plumb_lines < 0.03
+        level >= _HORIZON
+        and plumb < _NOTHING_PLUMB
         and sky_top >= _OPEN_SKY
         and sky_top - sky_bottom >= _SKY_DROP
     ):
         kind = "landscape"
     elif (
-        comp.plumb_lines >= _PLUMB
+        plumb >= _PLUMB
         and sky_top >= _SOME_SKY
         and sky_bottom < _GROUND_SKY
-        and foliage_share < 0.2
+        and foliage_share < _LITTLE_FOLIAGE
     ):
         kind = "architecture"
-    elif foliage_share >= _FOLIAGE and comp.level_lines + comp.plumb_lines < 0.1:
+    elif foliage_share >= _FOLIAGE and level + plumb < _NO_GRID:
         kind = "nature"
     else:
         kind = "unknown"
