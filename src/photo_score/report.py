@@ -108,8 +108,10 @@ _MEASURED = LAYOUT + READINGS  # what BurstIndex reads of each frame shot in a t
 
 
 class BurstIndex:
-    """Which photos were shot in a burst, and each frame's readings: what does not depend
-    on the scoring config, found once and shared by every ranking of the same photos.
+    """Which photos were shot in a burst, and each frame's readings: what depends on the
+    scoring config only through its burst window (``gap_s``), found once and shared by
+    every ranking of the same photos with that window (:class:`BurstIndexes` keeps one
+    per window).
 
     Grouping needs each photo's capture time and camera: passed in by a caller that has
     them (the desktop catalog), else read on first use (SQLite extracts them). Then, for
