@@ -1,19 +1,24 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
+import type { Api } from "../api/api";
 import { ApiContext } from "../api/context";
 import { ApiError } from "../api/errors";
 import { createMockApi } from "../api/mock";
 import { XmpExport } from "./XmpExport";
 
+function renderPanel(api: Api) {
+  render(
+    <ApiContext.Provider value={api}>
+      <XmpExport disabled={false} />
+    </ApiContext.Provider>,
+  );
+}
+
 describe("XmpExport", () => {
   it("writes with the chosen naming and says what it did", async () => {
     const api = createMockApi({ photos: 40, latencyMs: 0 });
     const spy = vi.spyOn(api, "writeXmp");
-    render(
-      <ApiContext.Provider value={api}>
-        <XmpExport disabled={false} />
-      </ApiContext.Provider>,
-    );
+    renderPanel(api);
     expect(screen.queryByTestId("xmp-panel")).toBeNull();
     fireEvent.click(screen.getByTestId("xmp-button"));
     fireEvent.click(screen.getByTestId("xmp-naming-darktable"));
@@ -29,11 +34,7 @@ describe("XmpExport", () => {
 
   it("counts the files while it writes", async () => {
     const api = createMockApi({ photos: 40, latencyMs: 40 });
-    render(
-      <ApiContext.Provider value={api}>
-        <XmpExport disabled={false} />
-      </ApiContext.Provider>,
-    );
+    renderPanel(api);
     fireEvent.click(screen.getByTestId("xmp-button"));
     fireEvent.click(screen.getByTestId("xmp-write"));
     await waitFor(() => expect(screen.getByTestId("xmp-write").textContent).toBe("Writing… 20 of 40"));
@@ -44,11 +45,7 @@ describe("XmpExport", () => {
   it("turns live updates on with the chosen naming and shows the last pass", async () => {
     const api = createMockApi({ photos: 40, latencyMs: 0 });
     const spy = vi.spyOn(api, "setXmpAuto");
-    render(
-      <ApiContext.Provider value={api}>
-        <XmpExport disabled={false} />
-      </ApiContext.Provider>,
-    );
+    renderPanel(api);
     fireEvent.click(screen.getByTestId("xmp-button"));
     const box = (await screen.findByTestId("xmp-auto")) as HTMLInputElement;
     await waitFor(() => expect(box.disabled).toBe(false));
@@ -67,11 +64,7 @@ describe("XmpExport", () => {
     api.writeXmp = async () => {
       throw new ApiError("internal", "disk full", 500);
     };
-    render(
-      <ApiContext.Provider value={api}>
-        <XmpExport disabled={false} />
-      </ApiContext.Provider>,
-    );
+    renderPanel(api);
     fireEvent.click(screen.getByTestId("xmp-button"));
     fireEvent.click(screen.getByTestId("xmp-write"));
     expect((await screen.findByRole("alert")).textContent).toContain("disk full");
