@@ -24,6 +24,7 @@ from photo_score.scoring import (
     load_config,
     parse_config,
 )
+from photo_score.scoring.config import read_config_text
 
 FILE_NAME = "config.yaml"
 BUILT_IN = "default"  # ``--config default``: the built-in config, whatever is saved
@@ -44,9 +45,8 @@ def config_path(home: Path) -> Path:
 def load_active(home: Path) -> ActiveConfig:
     """The saved config (validated), or the built-in default when none was saved."""
     path = config_path(home)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_config_text(path)
+    if text is None:
         cfg = default_config()
         return ActiveConfig(cfg, dump_config_yaml(cfg), "default", path)
     return ActiveConfig(parse_config(text, str(path)), text, "file", path)

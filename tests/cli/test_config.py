@@ -57,6 +57,11 @@ def test_a_broken_saved_config_stops_the_command_and_says_how_out(
     assert "weights.aesthetic.composition" in result.err
     assert "photo-score config reset" in result.err
     assert run_cli("rescore", str(folder), "--config", "default").code == 0
+    config_path(photo_home).write_bytes(b"name: mine\n\xff\xfe\n")  # not UTF-8: no traceback
+    unreadable = run_cli("rescore", str(folder))
+    assert unreadable.code == 2
+    assert "cannot read the config file" in unreadable.err
+    assert run_cli("config", "use", str(config_path(photo_home))).code == 2
 
 
 def test_config_use_show_and_reset(run_cli: RunCli, photo_home: Path, tmp_path: Path) -> None:

@@ -8,8 +8,15 @@ from typing import Annotated
 
 import typer
 
-from photo_score.errors import UsageError
-from photo_score.scoring import config_json_schema, default_config, dump_config_yaml, load_config
+from photo_score.errors import ConfigError, UsageError
+from photo_score.scoring import (
+    config_json_schema,
+    default_config,
+    dump_config_yaml,
+    load_config,
+    parse_config,
+)
+from photo_score.scoring.config import read_config_text
 from photo_score.settings import get_settings
 from photo_score.user_config import load_active, reset_active, save_active
 
@@ -57,8 +64,11 @@ def show() -> None:
 @app.command("use")
 def use(path: Annotated[Path, typer.Argument(help="The config to make active.")]) -> None:
     """Make a config the active one, for every command and the app (a running app too)."""
-    load_config(path)  # refuses a missing or invalid file, naming it as typed
-    active = save_active(get_settings().home, path.read_text(encoding="utf-8"))
+    text = read_config_text(path)
+    if text is None:
+        raise ConfigError(f"{path}: no such config file")
+    parse_config(text, str(path))  # an invalid file is refused naming it as typed
+    active = save_active(get_settings().home, text)
     typer.echo(
         f"active config: {active.config.name} (fingerprint {active.config.fingerprint}), "
         f"copied to {active.path}"

@@ -321,14 +321,21 @@ def load_config(path: str | Path | None = None) -> ScoringConfig:
     """Load and validate a scoring config; ``None`` gives the packaged default."""
     if path is None:
         return default_config()
-    path = Path(path)
+    text = read_config_text(Path(path))
+    if text is None:
+        raise ConfigError(f"{path}: no such config file")
+    return parse_config(text, str(path))
+
+
+def read_config_text(path: Path) -> str | None:
+    """A config file's text; None when there is no such file. Any other failure to read it
+    (permissions, not UTF-8) is a ConfigError naming the file, never a traceback."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
-    return parse_config(text, str(path))
 
 
 @cache
