@@ -1,7 +1,7 @@
 /**
  * Editing the scoring config: a draft of the parts the screen changes (attribute weights,
- * category weights, penalties, the burst window), compared with what is saved. The unsaved draft is kept in
- * localStorage so a reload does not lose the user's tuning.
+ * category weights, penalties, the burst window), compared with what is saved. The unsaved
+ * draft is kept in localStorage so a reload does not lose the user's tuning.
  */
 import type { ScoringWeights } from "../api/types";
 
